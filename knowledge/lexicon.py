@@ -1,0 +1,69 @@
+"""The everyday-words lexicon: maps what people type (full, drunk, mobbad, bribe) to policy words.
+
+Data lives in `lexicon.yaml`; this module only matches it. A single `said` word matches a question
+word by folded Swedish or English stem; a phrase matches as a folded substring of the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge.text import fold, normalize, stem_en, stem_sv, words
+
+BUNDLED_LEXICON = Path(__file__).parent / "lexicon.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """Policy words a question's word points to, and the question word that triggered them."""
+
+    trigger: str
+    means: tuple[str, ...]
+
+
+class Lexicon:
+    """Everyday word -> policy words, loaded from YAML."""
+
+    def __init__(self, entries: list[dict[str, list[str]]]) -> None:
+        self._single: dict[str, list[tuple[str, ...]]] = {}
+        self._phrases: list[tuple[str, tuple[str, ...]]] = []
+        self.surface: set[str] = set()
+        for e in entries:
+            means = tuple(str(m) for m in e.get("means", []))
+            if not means:
+                continue
+            for said in e.get("said", []) or []:
+                s = normalize(str(said)).strip()
+                ws = words(s)
+                if len(ws) > 1:
+                    self._phrases.append((" " + " ".join(fold(w) for w in ws) + " ", means))
+                elif ws:
+                    w = ws[0]
+                    self.surface.add(fold(w))
+                    for key in {stem_sv(w), stem_en(w), fold(w)}:
+                        self._single.setdefault(key, []).append(means)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Lexicon:
+        """Read a lexicon file (default: the bundled one)."""
+        data = yaml.safe_load((path or BUNDLED_LEXICON).read_text(encoding="utf-8")) or []
+        return cls(list(data))
+
+    def expand(self, text: str) -> list[Expansion]:
+        """Every lexicon entry the text triggers, phrases first."""
+        ws = words(text)
+        joined = " " + " ".join(fold(w) for w in ws) + " "
+        out: list[Expansion] = []
+        for phrase, means in self._phrases:
+            if phrase in joined:
+                out.append(Expansion(phrase.strip(), means))
+        for w in ws:
+            hits: list[tuple[str, ...]] = []
+            for key in (fold(w), stem_sv(w), stem_en(w)):
+                hits.extend(self._single.get(key, []))
+            for means in dict.fromkeys(hits):
+                out.append(Expansion(w, means))
+        return out

@@ -1,0 +1,241 @@
+"""Hybrid retrieval: Swedish-aware lexical matching fused with dense multilingual embeddings.
+
+A question becomes a set of *concepts*, one per content word: the word's Swedish and English stems,
+a typo correction (rapidfuzz against the corpus vocabulary), compound parts, and the policy words the
+lexicon maps it to. A passage's lexical score is the idf-weighted share of concepts it covers; the
+dense score is the best cosine against the passage's Swedish text or English rendering. The fused
+score decides the ranking; coverage and the dense score together decide whether the organisation's
+documents answer the question at all.
+
+Only the asker's organisation's passages are candidates; documents written for another role of the
+same organisation are down-weighted, so an elected official is answered from the elected officials'
+code first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from knowledge.corpus import Corpus, Passage
+from knowledge.encoders import Encoder
+from knowledge.index import DenseIndex, FieldIndex, LexicalIndex
+from knowledge.lexicon import Lexicon
+from knowledge.text import (
+    content_words,
+    detect_lang,
+    fold,
+    is_meta,
+    split_compound,
+    stem_en,
+    stem_sv,
+    words,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Tuning:
+    """Weights and thresholds of the fusion; defaults were tuned on eval/ question sets."""
+
+    w_cover: float = 1.0
+    w_qcover: float = 0.6
+    w_dense: float = 6.0
+    w_qdense: float = 4.0
+    w_gram: float = 0.3
+    hub: float = 1.0
+    meta_weight: float = 0.25
+    dense_center: float = 0.80
+    qdense_center: float = 0.85
+    other_audience: float = 0.85
+    unknown_weight: float = 0.55
+    lexicon_weight: float = 0.8
+    fuzzy_weight: float = 0.75
+    compound_weight: float = 0.6
+    fuzzy_cutoff: float = 84.0
+    abstain_below: float = 0.45
+    second_quote_ratio: float = 0.92
+
+
+@dataclass(slots=True)
+class Hit:
+    """One candidate passage and the evidence for it."""
+
+    passage: Passage
+    score: float
+    coverage: float
+    dense: float
+    gram: float
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """Ranked hits for a question, with the question's language and whether to abstain."""
+
+    hits: list[Hit]
+    lang: str
+    abstain: bool
+    confidence: float
+    debug: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Concept:
+    word: str
+    forms: dict[tuple[str, str], float] = field(default_factory=dict)  # (field, term) -> weight
+    scale: float = 1.0
+
+
+class UnknownOrganisation(KeyError):
+    """The organisation has no documents in the corpus."""
+
+
+class Retriever:
+    """Searches one corpus; build once, then `search` is cheap (no I/O)."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        encoder: Encoder | None,
+        cache_dir: Path,
+        lexicon: Lexicon | None = None,
+        tuning: Tuning | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.encoder = encoder
+        self.lexicon = lexicon or Lexicon.load()
+        self.tuning = tuning or Tuning()
+        self.lex = LexicalIndex(corpus.passages)
+        self.dense: DenseIndex | None = None
+        self.built_index = False
+        if encoder is not None:
+            self.dense, self.built_index = DenseIndex.load_or_build(corpus, encoder, cache_dir)
+        self._rows_by_org: dict[str, np.ndarray] = {}
+        for org in corpus.orgs():
+            self._rows_by_org[org] = np.array(
+                [i for i, p in enumerate(corpus.passages) if p.org == org], dtype=np.int64
+            )
+        self._fuzzy_vocab = sorted(set(self.lex.surface_sv) | set(self.lex.surface_en) | self.lexicon.surface)
+        self._known = frozenset(self._fuzzy_vocab)
+
+    # -- question analysis -------------------------------------------------------------------
+
+    def language(self, text: str) -> str:
+        """'sv' or 'en'; single words with no cue are judged by which vocabulary knows them."""
+        lang = detect_lang(text, default="")
+        if lang:
+            return lang
+        sv = en = 0
+        for w in words(text):
+            f = fold(w)
+            sv += f in self.lex.surface_sv
+            en += f in self.lex.surface_en
+        return "en" if en > sv else "sv"
+
+    def _concepts(self, text: str) -> list[_Concept]:
+        t = self.tuning
+        concepts: dict[str, _Concept] = {}
+        for w in content_words(text):
+            c = concepts.setdefault(w, _Concept(w, scale=t.meta_weight if is_meta(w) else 1.0))
+            self._add_word_forms(c, w, 1.0)
+            if not c.forms and len(w) >= 4 and fold(w) not in self._known:
+                m = process.extractOne(fold(w), self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=t.fuzzy_cutoff)
+                if m:
+                    self._add_word_forms(c, m[0], t.fuzzy_weight)
+            if len(w) >= 7:
+                for part in split_compound(w, self.lex.sv_vocab):
+                    c.forms.setdefault(("sv", part), t.compound_weight)
+        for exp in self.lexicon.expand(text):
+            trig = words(exp.trigger)
+            target = next((concepts[x] for x in trig if x in concepts), None)
+            if target is None:
+                target = concepts.setdefault(exp.trigger, _Concept(exp.trigger))
+            for m in exp.means:
+                for mw in words(m):
+                    key = ("sv", stem_sv(mw))
+                    if key[1] in self.lex.sv_vocab and target.forms.get(key, 0.0) < t.lexicon_weight:
+                        target.forms[key] = t.lexicon_weight
+        return list(concepts.values())
+
+    def _coverage(self, concepts: list[_Concept], fields: dict[str, FieldIndex]) -> np.ndarray:
+        """Per passage: the idf-weighted share of the question's concepts found in these fields."""
+        t = self.tuning
+        out = np.zeros(len(self.corpus.passages), dtype=np.float64)
+        total = 0.0
+        for c in concepts:
+            if not c.forms:
+                total += c.scale * t.unknown_weight * self.lex.sv.max_idf
+                continue
+            own = [fields[f].idf.get(term, 0.0) for (f, term), w in c.forms.items() if w >= 1.0]
+            idfs = own or [fields[f].idf.get(term, 0.0) for (f, term) in c.forms]
+            cw = c.scale * (max(idfs) if own else sum(idfs) / len(idfs))
+            if cw <= 0:
+                continue
+            best: dict[int, float] = {}
+            for (fname, term), fw in c.forms.items():
+                for row, sat in fields[fname].postings.get(term, {}).items():
+                    v = fw * sat
+                    if v > best.get(row, 0.0):
+                        best[row] = v
+            total += cw
+            for row, v in best.items():
+                out[row] += cw * v
+        return out / total if total > 0 else out
+
+    def _add_word_forms(self, c: _Concept, w: str, weight: float) -> None:
+        s, e = stem_sv(w), stem_en(w)
+        if s in self.lex.sv_vocab:
+            c.forms[("sv", s)] = max(weight, c.forms.get(("sv", s), 0.0))
+        if e in self.lex.en_vocab:
+            c.forms[("en", e)] = max(weight, c.forms.get(("en", e), 0.0))
+
+    # -- search --------------------------------------------------------------------------------
+
+    def search(self, text: str, org: str, role: str | None = None, k: int = 5) -> SearchResult:
+        """The best passages of `org` for the question, and whether the documents answer it."""
+        rows = self._rows_by_org.get(org)
+        if rows is None:
+            raise UnknownOrganisation(org)
+        t = self.tuning
+        lang = self.language(text)
+        concepts = self._concepts(text)
+        lx = self.lex
+        coverage = self._coverage(concepts, {"sv": lx.sv, "en": lx.en})
+        qcoverage = self._coverage(concepts, {"sv": lx.qsv, "en": lx.qen})
+        gram = np.zeros_like(coverage)
+        for row, v in lx.gram_scores(text).items():
+            gram[row] = v
+        dense = np.zeros_like(coverage)
+        qdense = np.zeros_like(coverage)
+        if self.dense is not None and self.encoder is not None:
+            d = self.dense
+            q = self.encoder.encode_queries([text])[0]
+            dense = np.maximum(d.sv @ q, d.en @ q).astype(np.float64) - t.hub * (d.hub - d.hub.mean())
+            qdense[:] = t.qdense_center
+            if len(d.q_rows):
+                np.maximum.at(qdense, d.q_rows, (d.q @ q).astype(np.float64))
+        sub = rows
+        score = t.w_cover * coverage[sub] + t.w_qcover * qcoverage[sub] + t.w_gram * gram[sub]
+        if self.dense is not None:
+            score = score + t.w_dense * (dense[sub] - t.dense_center) + t.w_qdense * (qdense[sub] - t.qdense_center)
+        prior = np.array([1.0 if self.corpus.passages[i].doc.serves(role) else t.other_audience for i in sub])
+        score = np.where(score > 0, score * prior, score / prior)
+        order = np.argsort(-score)[:k]
+        hits = [
+            Hit(
+                self.corpus.passages[sub[i]],
+                float(score[i]),
+                float(coverage[sub[i]]),
+                float(dense[sub[i]]),
+                float(gram[sub[i]]),
+            )
+            for i in order
+        ]
+        confidence = hits[0].score if hits else 0.0
+        abstain = not concepts or confidence < t.abstain_below
+        return SearchResult(hits, lang, abstain, confidence, {"concepts": {c.word: c.forms for c in concepts}})

@@ -1,0 +1,106 @@
+"""Developer tool: score question sets in-process under different retrieval tunings.
+
+Query embeddings are computed once and memoised, so a grid of tunings costs only the lexical side.
+usage: python scripts/tune.py FILE.jsonl [FILE.jsonl ...] [--grid] [--misses]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+from bot.cli import reply_json
+from bot.config import load_settings
+from bot.core import Bot
+from bot.evaluate import score
+from bot.types import Incoming
+from knowledge.corpus import load_corpus
+from knowledge.encoders import load_encoder
+from knowledge.retrieval import Retriever, Tuning
+
+
+class Memo:
+    """Wraps an encoder and remembers query vectors."""
+
+    def __init__(self, enc):
+        self.enc, self.name, self.dim, self.memo = enc, enc.name, enc.dim, {}
+
+    def encode_queries(self, texts):
+        out = []
+        for t in texts:
+            if t not in self.memo:
+                self.memo[t] = self.enc.encode_queries([t])[0]
+            out.append(self.memo[t])
+        return np.vstack(out)
+
+    def encode_passages(self, texts):
+        return self.enc.encode_passages(texts)
+
+
+async def run(bot, items):
+    outs = []
+    for it in items:
+        r = await bot.handle(Incoming(user="t", conversation="t", text=it["q"], org=it["org"], role=it["role"]))
+        outs.append(reply_json(r, 0.0))
+    return score(items, outs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("--grid", action="store_true")
+    ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--encoder", default=None)
+    ap.add_argument("--set", action="append", default=[], help="tuning field=value")
+    a = ap.parse_args()
+    settings = load_settings(encoder=a.encoder)
+    enc = load_encoder(settings.encoder)
+    enc = Memo(enc) if enc else None
+    items = [json.loads(line) for f in a.files for line in open(f, encoding="utf-8") if line.strip()]
+    base = Tuning()
+    for kv in a.set:
+        k, v = kv.split("=")
+        base = replace(base, **{k: float(v)})
+    r = Retriever(load_corpus(), enc, settings.cache, tuning=base)
+    bot = Bot(r, settings)
+    m = asyncio.run(run(bot, items))
+    if a.misses:
+        print("\n".join(" | ".join(x) for x in m.misses))
+    print("base", m.summary().splitlines()[-3:-1])
+    if not a.grid:
+        return
+    grid = {
+        "w_dense": [3.0, 4.5, 6.0, 8.0],
+        "w_gram": [0.0, 0.3, 0.6],
+        "unknown_weight": [0.3, 0.55, 0.8],
+        "abstain_below": [0.3, 0.4, 0.5],
+    }
+    res = []
+    for vals in itertools.product(*grid.values()):
+        r.tuning = replace(base, **dict(zip(grid, vals, strict=True)))
+        m = asyncio.run(run(bot, items))
+        n = m.answerable
+        obj = (
+            m.hit3 / n
+            + m.hit1 / n
+            + 0.5 * m.mentions / max(m.mention_total, 1)
+            + m.abstain_ok / max(m.abstain_total, 1)
+            - 0.5 * m.false_abstain / n
+        )
+        res.append((obj, vals, m.hit1 / n, m.hit3 / n, m.false_abstain, m.abstain_ok, m.mentions))
+    res.sort(reverse=True)
+    for x in res[:15]:
+        print(x)
+
+
+if __name__ == "__main__":
+    main()
