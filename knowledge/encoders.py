@@ -62,10 +62,14 @@ class SentenceTransformerEncoder:
     def __init__(self, model: str, device: str = "cpu") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
 
         self._m = SentenceTransformer(_resolve_st_model(model), device=device)
-        dim = self._m.get_sentence_embedding_dimension()
+        getdim = getattr(self._m, "get_embedding_dimension", None) or self._m.get_sentence_embedding_dimension
+        dim = getdim()
         self.dim = int(dim or self._m.encode(["x"]).shape[1])
         self.name = f"st:{model}"
         prompts = getattr(self._m, "prompts", {}) or {}

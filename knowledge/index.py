@@ -24,24 +24,24 @@ from knowledge.encoders import Encoder
 from knowledge.text import content_words, detect_lang, fold, ngrams, split_compound, stem_en, stem_sv
 
 log = logging.getLogger(__name__)
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 K1, B = 1.2, 0.6
 COMPOUND_TF = 0.5
 
 
 def sv_text(p: Passage) -> str:
-    """What the Swedish side of the lexical index sees: heading (twice, it names the topic) and text."""
-    return f"{p.section}\n{p.section}\n{p.text}"
+    """What the Swedish side of the lexical index sees: the section heading and the text."""
+    return f"{p.section}\n{p.text}"
 
 
 def en_text(p: Passage) -> str:
     """What the English side sees: the English heading and the English rendering of the passage."""
-    return f"{p.section_en}\n{p.section_en}\n{p.en}"
+    return f"{p.section_en}\n{p.en}"
 
 
 @dataclass(slots=True)
 class FieldIndex:
-    """Inverted index of one field: term -> {passage row: BM25-saturated tf (1.0 at tf 1, average length)}."""
+    """Inverted index of one field: term -> {passage row: BM25-saturated tf, capped at 1}, with idf."""
 
     postings: dict[str, dict[int, float]]
     idf: dict[str, float]
@@ -60,7 +60,7 @@ def _field(term_lists: list[Counter[str]]) -> FieldIndex:
     for row, c in enumerate(term_lists):
         norm = K1 * (1 - B + B * lens[row] / (avg or 1.0))
         for t, tf in c.items():
-            postings[t][row] = tf * (K1 + 1) / (tf + norm)
+            postings[t][row] = min(1.0, tf * (K1 + 1) / (tf + norm))
     return FieldIndex(dict(postings), idf, max(idf.values(), default=1.0))
 
 
@@ -139,6 +139,9 @@ class DenseIndex:
         self.sv, self.en = arrays["sv"], arrays["en"]
         self.q, self.q_rows = arrays["q"], arrays["q_rows"].astype(np.int64)
         self.hub = arrays["hub"]
+        # mean and spread of passage and question similarities: scores are compared in these units,
+        # so that thresholds hold for any encoder, whatever its cosine range
+        self.mu, self.sd, self.qmu, self.qsd = (float(x) for x in arrays["stats"])
         self.key = key
 
     @staticmethod
@@ -163,12 +166,19 @@ class DenseIndex:
         qs = [(row, q) for row, p in enumerate(corpus.passages) for q in p.questions]
         if qs:
             q = encoder.encode_queries([t for _, t in qs]).astype(np.float32)
-            hub = np.maximum(sv @ q.T, en @ q.T).mean(axis=1).astype(np.float32)
+            sims = np.maximum(sv @ q.T, en @ q.T)
+            hub = sims.mean(axis=1).astype(np.float32)
+            qq = q @ q.T
+            off = qq[~np.eye(len(qs), dtype=bool)] if len(qs) > 1 else np.array([0.0, 1.0])
+            qmu, qsd = float(off.mean()), float(off.std())
         else:
             q = np.zeros((0, sv.shape[1]), np.float32)
+            sims = sv @ en.T
             hub = np.zeros(len(corpus.passages), np.float32)
+            qmu, qsd = 0.0, 1.0
+        stats = np.array([sims.mean(), max(float(sims.std()), 1e-6), qmu, max(qsd, 1e-6)], np.float32)
         rows = np.array([r for r, _ in qs], dtype=np.int64)
-        return cls({"sv": sv, "en": en, "q": q, "q_rows": rows, "hub": hub}, key)
+        return cls({"sv": sv, "en": en, "q": q, "q_rows": rows, "hub": hub, "stats": stats}, key)
 
     @classmethod
     def load_or_build(
@@ -183,7 +193,7 @@ class DenseIndex:
         if path.exists() and not rebuild:
             try:
                 with np.load(path) as z:
-                    arrays = {k: z[k] for k in ("sv", "en", "q", "q_rows", "hub")}
+                    arrays = {k: z[k] for k in ("sv", "en", "q", "q_rows", "hub", "stats")}
                 if arrays["sv"].shape[0] == len(corpus.passages):
                     return cls(arrays, key), False
             except (OSError, ValueError, KeyError):
@@ -193,7 +203,15 @@ class DenseIndex:
             cache_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".npz.tmp")
             with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, sv=index.sv, en=index.en, q=index.q, q_rows=index.q_rows, hub=index.hub)
+                np.savez(
+                    fh,
+                    sv=index.sv,
+                    en=index.en,
+                    q=index.q,
+                    q_rows=index.q_rows,
+                    hub=index.hub,
+                    stats=np.array([index.mu, index.sd, index.qmu, index.qsd], np.float32),
+                )
             os.replace(tmp, path)
         except OSError as exc:
             log.warning("could not store the index cache in %s: %s", cache_dir, exc)

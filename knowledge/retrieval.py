@@ -44,21 +44,21 @@ class Tuning:
     """Weights and thresholds of the fusion; defaults were tuned on eval/ question sets."""
 
     w_cover: float = 1.0
-    w_qcover: float = 0.6
-    w_dense: float = 6.0
-    w_qdense: float = 4.0
-    w_gram: float = 0.3
-    hub: float = 1.0
-    meta_weight: float = 0.25
-    dense_center: float = 0.80
-    qdense_center: float = 0.85
-    other_audience: float = 0.85
-    unknown_weight: float = 0.55
+    w_qcover: float = 0.9
+    w_dense: float = 0.3
+    w_qdense: float = 0.25
+    w_gram: float = 0.0
+    hub: float = 0.5
+    meta_weight: float = 0.1
+    dense_center: float = 0.0
+    qdense_center: float = 2.0
+    other_audience: float = 0.7
+    unknown_weight: float = 1.1
     lexicon_weight: float = 0.8
     fuzzy_weight: float = 0.75
     compound_weight: float = 0.6
     fuzzy_cutoff: float = 84.0
-    abstain_below: float = 0.45
+    abstain_below: float = 0.7
     second_quote_ratio: float = 0.92
 
 
@@ -162,27 +162,41 @@ class Retriever:
                         target.forms[key] = t.lexicon_weight
         return list(concepts.values())
 
-    def _coverage(self, concepts: list[_Concept], fields: dict[str, FieldIndex]) -> np.ndarray:
-        """Per passage: the idf-weighted share of the question's concepts found in these fields."""
-        t = self.tuning
-        out = np.zeros(len(self.corpus.passages), dtype=np.float64)
-        total = 0.0
+    def _weights(self, concepts: list[_Concept]) -> list[float]:
+        """Each concept's weight: the idf of the word itself (text first, then example questions),
+        else the mean idf of what it expands to, else the weight of an unknown word."""
+        lx, t = self.lex, self.tuning
+        out = []
         for c in concepts:
-            if not c.forms:
-                total += c.scale * t.unknown_weight * self.lex.sv.max_idf
-                continue
-            own = [fields[f].idf.get(term, 0.0) for (f, term), w in c.forms.items() if w >= 1.0]
-            idfs = own or [fields[f].idf.get(term, 0.0) for (f, term) in c.forms]
-            cw = c.scale * (max(idfs) if own else sum(idfs) / len(idfs))
-            if cw <= 0:
-                continue
+            w = 0.0
+            for pair in (("sv", "en"), ("qsv", "qen")):
+                fields = {"sv": getattr(lx, pair[0]), "en": getattr(lx, pair[1])}
+                own = [fields[f].idf.get(term, 0.0) for (f, term), fw in c.forms.items() if fw >= 1.0]
+                if any(own):
+                    w = max(own)
+                    break
+            if not w:
+                exp = [
+                    lx.sv.idf.get(term, 0.0) or lx.qsv.idf.get(term, 0.0)
+                    for (f, term), fw in c.forms.items()
+                    if fw < 1.0
+                ]
+                exp = [x for x in exp if x > 0]
+                w = sum(exp) / len(exp) if exp else t.unknown_weight * lx.sv.max_idf
+            out.append(c.scale * w)
+        return out
+
+    def _coverage(self, concepts: list[_Concept], weights: list[float], fields: dict[str, FieldIndex]) -> np.ndarray:
+        """Per passage: the weighted share of the question's concepts found in these fields."""
+        out = np.zeros(len(self.corpus.passages), dtype=np.float64)
+        total = sum(weights)
+        for c, cw in zip(concepts, weights, strict=True):
             best: dict[int, float] = {}
             for (fname, term), fw in c.forms.items():
                 for row, sat in fields[fname].postings.get(term, {}).items():
                     v = fw * sat
                     if v > best.get(row, 0.0):
                         best[row] = v
-            total += cw
             for row, v in best.items():
                 out[row] += cw * v
         return out / total if total > 0 else out
@@ -205,8 +219,9 @@ class Retriever:
         lang = self.language(text)
         concepts = self._concepts(text)
         lx = self.lex
-        coverage = self._coverage(concepts, {"sv": lx.sv, "en": lx.en})
-        qcoverage = self._coverage(concepts, {"sv": lx.qsv, "en": lx.qen})
+        weights = self._weights(concepts)
+        coverage = self._coverage(concepts, weights, {"sv": lx.sv, "en": lx.en})
+        qcoverage = self._coverage(concepts, weights, {"sv": lx.qsv, "en": lx.qen})
         gram = np.zeros_like(coverage)
         for row, v in lx.gram_scores(text).items():
             gram[row] = v
@@ -215,14 +230,15 @@ class Retriever:
         if self.dense is not None and self.encoder is not None:
             d = self.dense
             q = self.encoder.encode_queries([text])[0]
-            dense = np.maximum(d.sv @ q, d.en @ q).astype(np.float64) - t.hub * (d.hub - d.hub.mean())
-            qdense[:] = t.qdense_center
+            cos = np.maximum(d.sv @ q, d.en @ q).astype(np.float64) - t.hub * (d.hub - d.hub.mean())
+            dense = (cos - d.mu) / d.sd
             if len(d.q_rows):
-                np.maximum.at(qdense, d.q_rows, (d.q @ q).astype(np.float64))
+                qcos = np.full(len(coverage), -np.inf)
+                np.maximum.at(qcos, d.q_rows, (d.q @ q).astype(np.float64))
+                qdense = np.maximum((qcos - d.qmu) / d.qsd - t.qdense_center, 0.0)
         sub = rows
         score = t.w_cover * coverage[sub] + t.w_qcover * qcoverage[sub] + t.w_gram * gram[sub]
-        if self.dense is not None:
-            score = score + t.w_dense * (dense[sub] - t.dense_center) + t.w_qdense * (qdense[sub] - t.qdense_center)
+        score = score + t.w_dense * (dense[sub] - t.dense_center) + t.w_qdense * qdense[sub]
         prior = np.array([1.0 if self.corpus.passages[i].doc.serves(role) else t.other_audience for i in sub])
         score = np.where(score > 0, score * prior, score / prior)
         order = np.argsort(-score)[:k]

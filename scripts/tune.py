@@ -78,28 +78,44 @@ def main() -> None:
     print("base", m.summary().splitlines()[-3:-1])
     if not a.grid:
         return
-    grid = {
-        "w_dense": [3.0, 4.5, 6.0, 8.0],
-        "w_gram": [0.0, 0.3, 0.6],
-        "unknown_weight": [0.3, 0.55, 0.8],
-        "abstain_below": [0.3, 0.4, 0.5],
-    }
-    res = []
-    for vals in itertools.product(*grid.values()):
-        r.tuning = replace(base, **dict(zip(grid, vals, strict=True)))
-        m = asyncio.run(run(bot, items))
+
+    def objective(m):
         n = m.answerable
-        obj = (
+        return (
             m.hit3 / n
             + m.hit1 / n
             + 0.5 * m.mentions / max(m.mention_total, 1)
             + m.abstain_ok / max(m.abstain_total, 1)
-            - 0.5 * m.false_abstain / n
+            - 1.0 * m.false_abstain / n
         )
-        res.append((obj, vals, m.hit1 / n, m.hit3 / n, m.false_abstain, m.abstain_ok, m.mentions))
-    res.sort(reverse=True)
-    for x in res[:15]:
-        print(x)
+
+    space = {
+        "w_qcover": [0.2, 0.4, 0.6, 0.9, 1.3],
+        "w_dense": [0.05, 0.1, 0.18, 0.3, 0.45],
+        "w_qdense": [0.03, 0.06, 0.1, 0.16, 0.25],
+        "qdense_center": [0.0, 1.0, 2.0, 3.0],
+        "hub": [0.0, 0.5, 1.0, 2.0],
+        "w_gram": [0.0, 0.15, 0.3, 0.6],
+        "unknown_weight": [0.3, 0.55, 0.8, 1.1],
+        "other_audience": [0.7, 0.85, 0.95],
+        "lexicon_weight": [0.5, 0.8, 1.0],
+        "meta_weight": [0.1, 0.25, 0.5],
+        "abstain_below": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
+    }
+    cur = base
+    best = objective(asyncio.run(run(bot, items)))
+    for _round in range(2):
+        for k, vals in space.items():
+            for v in vals:
+                r.tuning = replace(cur, **{k: v})
+                o = objective(asyncio.run(run(bot, items)))
+                if o > best + 1e-9:
+                    best, cur = o, r.tuning
+                    print(f"{k}={v} -> {o:.4f}", flush=True)
+    r.tuning = cur
+    m = asyncio.run(run(bot, items))
+    print(cur)
+    print(m.summary().splitlines()[-3:-1])
 
 
 if __name__ == "__main__":
