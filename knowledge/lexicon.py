@@ -11,9 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.text import fold, normalize, stem_en, stem_sv, words
+from knowledge.text import fold, is_stop, normalize, stem_en, stem_sv, words
 
 BUNDLED_LEXICON = Path(__file__).parent / "lexicon.yaml"
+BUNDLED_SCOPE = Path(__file__).parent / "scope.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,14 @@ class Expansion:
 
     trigger: str
     means: tuple[str, ...]
+
+
+def _keys(word: str) -> set[str]:
+    """The word folded, and its stems when they are long enough not to collide ('farlig' -> 'far'
+    would otherwise match 'får')."""
+    keys = {fold(word)}
+    keys.update(s for s in (stem_sv(word), stem_en(word)) if len(s) >= 4)
+    return keys
 
 
 class Lexicon:
@@ -43,7 +52,7 @@ class Lexicon:
                 elif ws:
                     w = ws[0]
                     self.surface.add(fold(w))
-                    for key in {stem_sv(w), stem_en(w), fold(w)}:
+                    for key in _keys(w):
                         self._single.setdefault(key, []).append(means)
 
     @classmethod
@@ -61,9 +70,28 @@ class Lexicon:
             if phrase in joined:
                 out.append(Expansion(phrase.strip(), means))
         for w in ws:
+            if is_stop(w):
+                continue
             hits: list[tuple[str, ...]] = []
-            for key in (fold(w), stem_sv(w), stem_en(w)):
+            for key in _keys(w):
                 hits.extend(self._single.get(key, []))
             for means in dict.fromkeys(hits):
                 out.append(Expansion(w, means))
         return out
+
+
+class Scope:
+    """Words of topics the policies do not cover (`scope.yaml`): practical, service and IT questions."""
+
+    def __init__(self, words_or_phrases: list[str]) -> None:
+        self._lex = Lexicon([{"means": ["outside"], "said": list(words_or_phrases)}])
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Scope:
+        """Read a scope file (default: the bundled one)."""
+        data = yaml.safe_load((path or BUNDLED_SCOPE).read_text(encoding="utf-8")) or {}
+        return cls([str(x) for x in data.get("outside", [])])
+
+    def outside(self, text: str) -> bool:
+        """True when the question is about a topic the policies leave to others."""
+        return bool(self._lex.expand(text))

@@ -24,12 +24,13 @@ from rapidfuzz import fuzz, process
 from knowledge.corpus import Corpus, Passage
 from knowledge.encoders import Encoder
 from knowledge.index import DenseIndex, FieldIndex, LexicalIndex
-from knowledge.lexicon import Lexicon
+from knowledge.lexicon import Lexicon, Scope
 from knowledge.text import (
     content_words,
     detect_lang,
     fold,
     is_meta,
+    is_stop,
     split_compound,
     stem_en,
     stem_sv,
@@ -44,7 +45,7 @@ class Tuning:
     """Weights and thresholds of the fusion; defaults were tuned on eval/ question sets."""
 
     w_cover: float = 1.0
-    w_qcover: float = 0.9
+    w_qcover: float = 1.3
     w_dense: float = 0.3
     w_qdense: float = 0.25
     w_gram: float = 0.0
@@ -58,7 +59,20 @@ class Tuning:
     fuzzy_weight: float = 0.75
     compound_weight: float = 0.6
     fuzzy_cutoff: float = 84.0
-    abstain_below: float = 0.7
+    abstain_below: float = 0.7  # lexical-only runs: the fused score below which the bot abstains
+    # whether the documents answer: a logistic model over the best hit's evidence (fit by
+    # scripts/fit_abstain.py on the eval/ question sets); answer when the sum is >= 0
+    abst_bias: float = -1.957
+    abst_cov: float = 0.986
+    abst_qcov: float = 1.326
+    abst_dense: float = 0.631
+    abst_qdense: float = 0.661
+    abst_unknown: float = -1.957
+    abst_outside: float = -2.019
+    abst_threshold: float = -0.5
+    dense_max_words: float = 99.0
+    skip_dense_above: float = 0.7
+    skip_dense_margin: float = 0.2
     second_quote_ratio: float = 0.92
 
 
@@ -71,6 +85,8 @@ class Hit:
     coverage: float
     dense: float
     gram: float
+    qcoverage: float = 0.0
+    qdense: float = 0.0
 
 
 @dataclass(slots=True)
@@ -109,6 +125,7 @@ class Retriever:
         self.corpus = corpus
         self.encoder = encoder
         self.lexicon = lexicon or Lexicon.load()
+        self.scope = Scope.load()
         self.tuning = tuning or Tuning()
         self.lex = LexicalIndex(corpus.passages)
         self.dense: DenseIndex | None = None
@@ -143,9 +160,9 @@ class Retriever:
         for w in content_words(text):
             c = concepts.setdefault(w, _Concept(w, scale=t.meta_weight if is_meta(w) else 1.0))
             self._add_word_forms(c, w, 1.0)
-            if not c.forms and len(w) >= 4 and fold(w) not in self._known:
+            if not c.forms and len(w) >= 6 and fold(w) not in self._known:
                 m = process.extractOne(fold(w), self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=t.fuzzy_cutoff)
-                if m:
+                if m and m[0][:1] == fold(w)[:1]:
                     self._add_word_forms(c, m[0], t.fuzzy_weight)
             if len(w) >= 7:
                 for part in split_compound(w, self.lex.sv_vocab):
@@ -161,6 +178,14 @@ class Retriever:
                     if key[1] in self.lex.sv_vocab and target.forms.get(key, 0.0) < t.lexicon_weight:
                         target.forms[key] = t.lexicon_weight
         return list(concepts.values())
+
+    def _dense_query(self, text: str) -> str:
+        """The question as the encoder sees it: long questions lose their function words, since the
+        encoder's cost grows with every token and function words carry little of the topic."""
+        ws = words(text)
+        if len(ws) <= self.tuning.dense_max_words:
+            return text
+        return " ".join(w for w in ws if not is_stop(w)) or text
 
     def _weights(self, concepts: list[_Concept]) -> list[float]:
         """Each concept's weight: the idf of the word itself (text first, then example questions),
@@ -220,6 +245,7 @@ class Retriever:
         concepts = self._concepts(text)
         lx = self.lex
         weights = self._weights(concepts)
+        unknown = sum(w for c, w in zip(concepts, weights, strict=True) if not c.forms) / (sum(weights) or 1.0)
         coverage = self._coverage(concepts, weights, {"sv": lx.sv, "en": lx.en})
         qcoverage = self._coverage(concepts, weights, {"sv": lx.qsv, "en": lx.qen})
         gram = np.zeros_like(coverage)
@@ -227,17 +253,30 @@ class Retriever:
             gram[row] = v
         dense = np.zeros_like(coverage)
         qdense = np.zeros_like(coverage)
-        if self.dense is not None and self.encoder is not None:
+        qraw = np.zeros_like(coverage)
+        lexical = t.w_cover * coverage + t.w_qcover * qcoverage
+        lex_rows = np.sort(lexical[rows])[::-1]
+        outside = self.scope.outside(text)
+        decisive = (
+            not outside
+            and len(lex_rows) > 1
+            and lex_rows[0] >= t.skip_dense_above
+            and lex_rows[0] - lex_rows[1] >= t.skip_dense_margin
+        )
+        if self.dense is not None and self.encoder is not None and not decisive:
             d = self.dense
-            q = self.encoder.encode_queries([text])[0]
-            cos = np.maximum(d.sv @ q, d.en @ q).astype(np.float64) - t.hub * (d.hub - d.hub.mean())
-            dense = (cos - d.mu) / d.sd
+            q = self.encoder.encode_queries([self._dense_query(text)])[0]
+            cos = np.maximum(d.sv @ q, d.en @ q).astype(np.float64)
+            mu = t.hub * d.hub[0] + (1 - t.hub) * d.mu
+            sd = t.hub * d.hub[1] + (1 - t.hub) * d.sd
+            dense = (cos - mu) / sd
             if len(d.q_rows):
                 qcos = np.full(len(coverage), -np.inf)
                 np.maximum.at(qcos, d.q_rows, (d.q @ q).astype(np.float64))
-                qdense = np.maximum((qcos - d.qmu) / d.qsd - t.qdense_center, 0.0)
+                qraw = (qcos - d.qmu) / d.qsd
+                qdense = np.maximum(qraw - t.qdense_center, 0.0)
         sub = rows
-        score = t.w_cover * coverage[sub] + t.w_qcover * qcoverage[sub] + t.w_gram * gram[sub]
+        score = lexical[sub] + t.w_gram * gram[sub]
         score = score + t.w_dense * (dense[sub] - t.dense_center) + t.w_qdense * qdense[sub]
         prior = np.array([1.0 if self.corpus.passages[i].doc.serves(role) else t.other_audience for i in sub])
         score = np.where(score > 0, score * prior, score / prior)
@@ -249,9 +288,36 @@ class Retriever:
                 float(coverage[sub[i]]),
                 float(dense[sub[i]]),
                 float(gram[sub[i]]),
+                float(qcoverage[sub[i]]),
+                float(qraw[sub[i]]),
             )
             for i in order
         ]
         confidence = hits[0].score if hits else 0.0
-        abstain = not concepts or confidence < t.abstain_below
-        return SearchResult(hits, lang, abstain, confidence, {"concepts": {c.word: c.forms for c in concepts}})
+        if not concepts or not hits:
+            abstain = True
+        elif decisive:
+            abstain = False
+        elif self.dense is None:
+            abstain = confidence < t.abstain_below or (outside and confidence < 2 * t.abstain_below)
+        else:
+            h = hits[0]
+            answerable = (
+                t.abst_bias
+                + t.abst_cov * h.coverage
+                + t.abst_qcov * h.qcoverage
+                + t.abst_dense * h.dense
+                + t.abst_qdense * float(qraw[sub].max())
+                + t.abst_unknown * unknown
+                + t.abst_outside * outside
+            )
+            confidence = answerable
+            abstain = answerable < t.abst_threshold
+        debug = {
+            "concepts": {c.word: c.forms for c in concepts},
+            "unknown": unknown,
+            "decisive": decisive,
+            "outside": outside,
+            "max_qdense": float(qraw[sub].max()) if len(sub) else 0.0,
+        }
+        return SearchResult(hits, lang, abstain, confidence, debug)

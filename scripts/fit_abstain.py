@@ -1,0 +1,83 @@
+"""Developer tool: fit the abstention model (whether the documents answer) on question sets.
+
+Features of the best hit: text coverage, example-question coverage, dense score, the best
+example-question similarity in the organisation, the share of unknown words, and whether the
+question is about a topic outside the policies (`knowledge/scope.yaml`). Prints the `abst_*`
+values for `knowledge.retrieval.Tuning` and the cross-validated trade-off between false abstentions
+and answered out-of-scope questions.
+
+usage: python scripts/fit_abstain.py FILE.jsonl [FILE.jsonl ...]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.config import load_settings  # noqa: E402
+from bot.runtime import build_retriever  # noqa: E402
+
+NAMES = ["cov", "qcov", "dense", "qdense", "unknown", "outside"]
+
+
+def features(files: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    r = build_retriever(load_settings())
+    r.tuning = replace(r.tuning, skip_dense_above=1e9)
+    xs, ys, qs = [], [], []
+    for f in files:
+        for line in open(f, encoding="utf-8"):
+            if not line.strip():
+                continue
+            it = json.loads(line)
+            res = r.search(it["q"], it["org"], it["role"])
+            h, d = res.hits[0], res.debug
+            xs.append([h.coverage, h.qcoverage, h.dense, d["max_qdense"], d["unknown"], float(d["outside"])])
+            ys.append(0 if it.get("abstain") else 1)
+            qs.append(it["q"])
+    return np.array(xs), np.array(ys), qs
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 4000, lr: float = 0.2):
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    z = (x - mu) / sd
+    w, b = np.zeros(z.shape[1]), 0.0
+    weight = np.where(y == 0, (y == 1).sum() / max((y == 0).sum(), 1), 1.0)
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        g = (p - y) * weight
+        w -= lr * (z.T @ g / len(y) + l2 * w)
+        b -= lr * g.mean()
+    return w / sd, b - (w / sd) @ mu
+
+
+def main() -> None:
+    x, y, qs = features(sys.argv[1:])
+    rng = np.random.default_rng(0)
+    idx = rng.permutation(len(y))
+    pred = np.zeros(len(y))
+    for fold in np.array_split(idx, 5):
+        train = np.setdiff1d(idx, fold)
+        w, b = fit(x[train], y[train])
+        pred[fold] = x[fold] @ w + b
+    for thr in (-1.5, -1.0, -0.75, -0.5, -0.25, 0.0):
+        fa = int(((pred < thr) & (y == 1)).sum())
+        oos = int(((pred >= thr) & (y == 0)).sum())
+        print(f"threshold {thr:5.2f}: false abstentions {fa}/{(y == 1).sum()}, out-of-scope answered {oos}/{(y == 0).sum()}")
+    w, b = fit(x, y)
+    print(f"abst_bias: float = {b:.3f}")
+    for n, v in zip(NAMES, w, strict=True):
+        print(f"abst_{n}: float = {v:.3f}")
+    s = x @ w + b
+    for i in np.argsort(s):
+        if (y[i] == 0 and s[i] > -1.0) or (y[i] == 1 and s[i] < 0.0):
+            print(y[i], round(float(s[i]), 2), qs[i][:90])
+
+
+if __name__ == "__main__":
+    main()
