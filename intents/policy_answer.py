@@ -7,12 +7,19 @@ quotes the Swedish source; nothing here writes policy text of its own.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.types import Citation, Reply
+from intents import feedback
 from intents.phrases import say
 from knowledge.orgs import org_name
 from knowledge.retrieval import Hit, SearchResult
 
+if TYPE_CHECKING:
+    from bot.core import Context
+
 NAME = "policy_answer"
+PREFIX = ""
 ELECTED_ROLES = ("elected", "group_leader")
 MAX_CITATIONS = 5
 
@@ -95,3 +102,36 @@ def abstain_reply(org: str, role: str | None, lang: str) -> Reply:
 
 def _capital(s: str) -> str:
     return s[:1].upper() + s[1:]
+
+
+def matches(ctx: Context) -> bool:
+    return True
+
+
+async def with_feedback(ctx: Context, reply: Reply) -> Reply:
+    """The reply with "Hjälpte det? 👍 / 👎" added, and its question remembered (without the user)."""
+    if not ctx.bot.settings.record_questions:
+        return reply
+    answer_id = await ctx.bot.store.remember_answer(ctx.org, ctx.role, ctx.lang, ctx.text)
+    text = f"{reply.text}\n\n{feedback.question(ctx.lang)}"
+    return Reply(
+        text=text,
+        choices=reply.choices + feedback.choices(answer_id, ctx.lang),
+        citations=reply.citations,
+        private=reply.private,
+        intent=reply.intent,
+        lang=reply.lang,
+        abstained=reply.abstained,
+        meta=reply.meta,
+    )
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    """Answer from the policies, or say plainly that they do not answer."""
+    result = ctx.search()
+    reply = answer(result, ctx.org, ctx.answer_role, ctx.bot.retriever.tuning.second_quote_ratio)
+    if reply.abstained:
+        if ctx.bot.settings.record_questions:
+            await ctx.bot.store.add_unanswered(ctx.org, ctx.role, ctx.lang, ctx.text, "abstained")
+        return [reply]
+    return [await with_feedback(ctx, reply)]

@@ -35,7 +35,9 @@ def questions(files: list[str]) -> list[dict[str, str]]:
 
 
 async def warm(items: list[dict[str, str]]) -> list[float]:
-    bot = build_bot(load_settings())
+    settings = load_settings()
+    settings.record_questions = False
+    bot = await build_bot(settings)
     for it in items[:5]:  # warm-up
         await bot.handle(Incoming(user="b", conversation="b", text=it["q"], org=it["org"], role=it["role"]))
     out = []

@@ -20,8 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import load_settings  # noqa: E402
-from bot.runtime import build_retriever  # noqa: E402
+from bot.config import load_settings
+from bot.runtime import build_retriever
 
 NAMES = ["cov", "qcov", "dense", "qdense", "unknown", "outside"]
 
@@ -68,7 +68,9 @@ def main() -> None:
     for thr in (-1.5, -1.0, -0.75, -0.5, -0.25, 0.0):
         fa = int(((pred < thr) & (y == 1)).sum())
         oos = int(((pred >= thr) & (y == 0)).sum())
-        print(f"threshold {thr:5.2f}: false abstentions {fa}/{(y == 1).sum()}, out-of-scope answered {oos}/{(y == 0).sum()}")
+        print(
+            f"threshold {thr:5.2f}: false abstentions {fa}/{(y == 1).sum()}, out-of-scope answered {oos}/{(y == 0).sum()}"
+        )
     w, b = fit(x, y)
     print(f"abst_bias: float = {b:.3f}")
     for n, v in zip(NAMES, w, strict=True):

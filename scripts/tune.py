@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import json
 import sys
 from dataclasses import replace
@@ -20,8 +19,8 @@ import numpy as np
 
 from bot.cli import reply_json
 from bot.config import load_settings
-from bot.core import Bot
 from bot.evaluate import score
+from bot.runtime import build_bot
 from bot.types import Incoming
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
@@ -71,7 +70,8 @@ def main() -> None:
         k, v = kv.split("=")
         base = replace(base, **{k: float(v)})
     r = Retriever(load_corpus(), enc, settings.cache, tuning=base)
-    bot = Bot(r, settings)
+    settings.record_questions = False
+    bot = asyncio.run(build_bot(settings, retriever=r))
     m = asyncio.run(run(bot, items))
     if a.misses:
         print("\n".join(" | ".join(x) for x in m.misses))

@@ -1,0 +1,87 @@
+"""Who to tell: routing by topic, organisation and role, each answer citing the rule it rests on.
+
+The rules are data (`knowledge/routing/<organisation>.yaml`); this intent only decides that a message
+is a routing question (a topic's trigger word and a cue such as "vem", "who", "report"), picks the
+rule for the person's role, and quotes the passage the rule rests on.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from bot.types import Citation, Reply
+from intents import policy_answer, profile
+from intents.phrases import load, say
+from knowledge.routing import Rule
+from knowledge.text import fold, normalize
+
+if TYPE_CHECKING:
+    from bot.core import Context
+
+NAME = "report_concern"
+PREFIX = "route:"
+
+
+@cache
+def _cues() -> tuple[str, ...]:
+    return tuple(" " + fold(normalize(c)) + " " for c in load(NAME)["cues"])
+
+
+def has_cue(text: str) -> bool:
+    """True when the message asks whom to tell or what to do (rather than what a rule says)."""
+    t = " " + " ".join(fold(normalize(text)).replace("?", " ").replace(",", " ").replace(".", " ").split()) + " "
+    return any(c in t for c in _cues())
+
+
+def topic(ctx: Context) -> str | None:
+    """The routing topic of the message, if it is a routing question."""
+    if not has_cue(ctx.text):
+        return None
+    topics = ctx.bot.routing.topics(ctx.org, ctx.text)
+    return topics[0] if topics else None
+
+
+def matches(ctx: Context) -> bool:
+    return topic(ctx) is not None
+
+
+def _citation(p, score: float) -> Citation:
+    return Citation(
+        doc=p.doc.id, title=p.doc.title, section=p.section, text=p.text, score=score, passage_id=p.id, org=p.org
+    )
+
+
+def reply_for(ctx: Context, rule: Rule) -> Reply:
+    """The routing answer: what to do, the quoted passage it rests on, and citations."""
+    first = rule.rests_on[0]
+    head = rule.en if ctx.lang == "en" else rule.sv
+    src = say(NAME, "source", ctx.lang, title=first.doc.title, section=first.section)
+    text = f"{head}\n\n{src}\n{policy_answer.quote(first.text)}"
+    cites = [_citation(p, 1.0) for p in rule.rests_on]
+    seen = {p.id for p in rule.rests_on}
+    for c in policy_answer.citations(ctx.search()):
+        if c.passage_id not in seen and not ctx.search().abstain:
+            cites.append(c)
+            seen.add(c.passage_id)
+    return Reply(
+        text=text,
+        citations=tuple(cites[: policy_answer.MAX_CITATIONS]),
+        intent=NAME,
+        lang=ctx.lang,
+        meta={"topic": rule.topic, "offer": rule.offer},
+    )
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    t = topic(ctx)
+    routing = ctx.bot.routing.orgs.get(ctx.org)
+    rule = routing.rule(t, ctx.answer_role) if (routing and t) else None
+    if rule is None:
+        return await policy_answer.handle(ctx)
+    replies = [await policy_answer.with_feedback(ctx, reply_for(ctx, rule))]
+    if routing is not None and routing.depends_on_role(rule.topic):
+        ask = await profile.ask_role_once(ctx)
+        if ask is not None:
+            replies.append(ask)
+    return replies

@@ -1,0 +1,133 @@
+"""Routing rules: whom to tell about what, per organisation and role, each resting on a passage.
+
+Data lives in `knowledge/routing/<organisation>.yaml` (see `vasteras.yaml` for the format). A rule
+names the passage it rests on by document id and a verbatim snippet; loading fails with a clear
+message when a snippet is not in that document, so a rule can never cite text the policy lacks.
+Adding an organisation is adding a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.corpus import Corpus, Passage
+from knowledge.lexicon import Lexicon
+from knowledge.text import normalize
+
+BUNDLED_ROUTING = Path(__file__).parent / "routing"
+
+
+class RoutingError(ValueError):
+    """A routing file that cannot be used: says which file and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """What to tell a person with one of `roles` about a topic, and the passages it rests on."""
+
+    topic: str
+    roles: tuple[str, ...]
+    sv: str
+    en: str
+    rests_on: tuple[Passage, ...]
+    offer: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRouting:
+    """One organisation's routing: its topics in priority order and their rules."""
+
+    org: str
+    topics: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    channels: dict[str, dict[str, str]]
+
+    def rule(self, topic: str, role: str) -> Rule | None:
+        """The rule for this topic and role (a rule with no roles serves everyone)."""
+        for r in self.rules:
+            if r.topic == topic and (role in r.roles or not r.roles):
+                return r
+        return None
+
+    def depends_on_role(self, topic: str) -> bool:
+        """True when people of different roles are told different things about the topic."""
+        return len({(r.sv, r.en) for r in self.rules if r.topic == topic}) > 1
+
+
+def _find(corpus: Corpus, doc: str, quote: str, path: Path) -> Passage:
+    want = normalize(" ".join(quote.split()))
+    for p in corpus.passages:
+        if p.doc.id == doc and want in normalize(" ".join(p.text.split())):
+            return p
+    raise RoutingError(f"{path}: no passage of document '{doc}' contains {quote!r}")
+
+
+class Routing:
+    """All organisations' routing rules and the topic matcher built from their trigger words."""
+
+    def __init__(self, orgs: dict[str, OrgRouting], triggers: dict[str, Lexicon]) -> None:
+        self.orgs = orgs
+        self._triggers = triggers
+
+    @classmethod
+    def load(cls, corpus: Corpus, folder: Path | None = None) -> Routing:
+        """Read every `<org>.yaml` in the folder (default: the bundled one) against the corpus."""
+        folder = folder or BUNDLED_ROUTING
+        orgs: dict[str, OrgRouting] = {}
+        triggers: dict[str, Lexicon] = {}
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError as exc:
+                raise RoutingError(f"{path}: not valid YAML: {exc}") from exc
+            org = str(data.get("organisation") or "")
+            if not org:
+                raise RoutingError(f"{path}: lacks 'organisation'")
+            topics: list[str] = []
+            rules: list[Rule] = []
+            entries = []
+            for t in data.get("topics") or []:
+                tid = str(t["id"])
+                topics.append(tid)
+                entries.append({"means": [tid], "said": [str(x) for x in t.get("triggers") or []]})
+                for r in t.get("rules") or []:
+                    cites = [r["rests_on"], *(r.get("also") or [])]
+                    passages = tuple(_find(corpus, str(c["doc"]), str(c["quote"]), path) for c in cites)
+                    for p in passages:
+                        if p.org != org:
+                            raise RoutingError(f"{path}: rule for '{tid}' cites {p.doc.id} of another organisation")
+                    rules.append(
+                        Rule(
+                            tid,
+                            tuple(r.get("roles") or ()),
+                            str(r["sv"]).strip(),
+                            str(r["en"]).strip(),
+                            passages,
+                            tuple(r.get("offer") or ()),
+                        )
+                    )
+            orgs[org] = OrgRouting(org, tuple(topics), tuple(rules), dict(data.get("channels") or {}))
+            triggers[org] = Lexicon(entries)
+        return cls(orgs, triggers)
+
+    def topics(self, org: str, text: str) -> list[str]:
+        """The organisation's topics the text is about, in the organisation's priority order."""
+        routing = self.orgs.get(org)
+        if routing is None:
+            return []
+        found = {m for e in self._triggers[org].expand(text) for m in e.means}
+        return [t for t in routing.topics if t in found]
+
+    def topic_of_passage(self, org: str, passage_id: str) -> str | None:
+        """The topic whose rule rests on this passage, if any."""
+        routing = self.orgs.get(org)
+        if routing is None:
+            return None
+        for r in routing.rules:
+            if any(p.id == passage_id for p in r.rests_on[:1]):
+                return r.topic
+        return None
