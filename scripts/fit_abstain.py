@@ -68,9 +68,8 @@ def main() -> None:
     for thr in (-1.5, -1.0, -0.75, -0.5, -0.25, 0.0):
         fa = int(((pred < thr) & (y == 1)).sum())
         oos = int(((pred >= thr) & (y == 0)).sum())
-        print(
-            f"threshold {thr:5.2f}: false abstentions {fa}/{(y == 1).sum()}, out-of-scope answered {oos}/{(y == 0).sum()}"
-        )
+        n_in, n_out = int((y == 1).sum()), int((y == 0).sum())
+        print(f"threshold {thr:5.2f}: false abstentions {fa}/{n_in}, out-of-scope answered {oos}/{n_out}")
     w, b = fit(x, y)
     print(f"abst_bias: float = {b:.3f}")
     for n, v in zip(NAMES, w, strict=True):

