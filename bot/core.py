@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot.cases import Cases
 from bot.config import Settings
+from bot.delivery import Sender
 from bot.store import Profile, Store
 from bot.types import Incoming, Reply
 from intents import registry
@@ -65,13 +67,24 @@ class Bot:
     """One bot over one corpus; dependencies are passed in, nothing is global."""
 
     def __init__(
-        self, retriever: Retriever, settings: Settings, store: Store, routing: Routing, clock: Any = time.time
+        self,
+        retriever: Retriever,
+        settings: Settings,
+        store: Store,
+        routing: Routing,
+        cases: Cases,
+        sender: Sender,
+        clock: Any = time.time,
     ) -> None:
         self.retriever = retriever
         self.settings = settings
         self.store = store
         self.routing = routing
+        self.cases = cases
+        self.sender = sender
         self.clock = clock
+        # flows whose state must never reach the database (the anonymous report's draft)
+        self.ephemeral: dict[str, dict[str, Any]] = {}
 
     async def close(self) -> None:
         await self.store.close()
@@ -88,7 +101,12 @@ class Bot:
         if text and (len(text.split()) >= 3 or not (state.get("lang") or profile.lang)):
             lang = self.retriever.language(text)
         else:
-            lang = state.get("lang") or profile.lang or _locale_lang(incoming.locale)
+            lang = (
+                self.ephemeral.get(conv_key, {}).get("lang")
+                or state.get("lang")
+                or profile.lang
+                or _locale_lang(incoming.locale)
+            )
         return Context(incoming, self, org, role, role is not None, lang, profile, user_key, conv_key, state)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
@@ -108,6 +126,10 @@ class Bot:
         replies = await registry.dispatch(ctx)
         if ctx.state != before:
             await self.store.save_state(ctx.conv_key, ctx.state)
+        if ctx.text and ctx.lang != ctx.profile.lang:
+            # remembered so that a click (which carries no text) is answered in the same language
+            ctx.profile = replace(ctx.profile, lang=ctx.lang)
+            await self.store.save_profile(ctx.user_key, ctx.profile)
         log.debug(
             "handled intent=%s org=%s role=%s lang=%s",
             replies[0].intent if replies else "-",

@@ -7,8 +7,10 @@ import logging
 import time
 from typing import Any
 
+from bot.cases import Cases
 from bot.config import Settings
 from bot.core import Bot
+from bot.delivery import OutboxSender, Sender
 from bot.store import Store
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
@@ -29,10 +31,18 @@ def build_retriever(settings: Settings, rebuild: bool = False) -> Retriever:
     return Retriever(corpus, encoder, settings.cache)
 
 
-async def build_bot(settings: Settings, retriever: Retriever | None = None, clock: Any = time.time) -> Bot:
+async def build_bot(
+    settings: Settings, retriever: Retriever | None = None, clock: Any = time.time, sender: Sender | None = None
+) -> Bot:
     """A ready bot for these settings; close it with `await bot.close()`."""
     retriever = retriever or build_retriever(settings)
     routing = Routing.load(retriever.corpus, settings.routing_dir)
     store = await Store.open(settings.db_path, clock=clock)
-    await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
-    return Bot(retriever, settings, store, routing, clock=clock)
+    try:
+        await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
+        cases = await Cases.open(store.db, settings.home, clock=clock)
+        sender = sender or OutboxSender(settings.home / "outbox")
+        return Bot(retriever, settings, store, routing, cases, sender, clock=clock)
+    except BaseException:
+        await store.close()  # an open connection's thread would keep the process alive
+        raise

@@ -76,6 +76,11 @@ class Store:
         await db.commit()
         return cls(db, _secret(path.parent), clock)
 
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The connection, shared with the case store (bot/cases.py)."""
+        return self._db
+
     async def close(self) -> None:
         await self._db.close()
 

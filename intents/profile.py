@@ -114,7 +114,7 @@ async def ask_role_once(ctx: Context) -> Reply | None:
     """When the role is unknown and has not been asked before: the question, with buttons."""
     if ctx.role_known or ctx.profile.asked_role:
         return None
-    profile = replace(ctx.profile, asked_role=True)
+    profile = replace(ctx.profile, asked_role=True, lang=ctx.lang)
     await ctx.bot.store.save_profile(ctx.user_key, profile)
     ctx.profile = profile
     text = say(NAME, "ask_role", ctx.lang, org=org_name(ctx.org, "sv"), org_en=org_name(ctx.org, "en"))

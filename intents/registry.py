@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bot.core import Context
 
 # Most specific first; the policy answer is the fallback and is not in this list.
-ORDER = ("smalltalk", "profile", "four_question_check", "report_concern", "feedback")
+ORDER = ("anonymous_report", "smalltalk", "profile", "four_question_check", "report_concern", "feedback")
 FALLBACK = "policy_answer"
 
 
@@ -46,6 +46,10 @@ async def dispatch(ctx: Context) -> list[Reply]:
         return [Reply(text=say("smalltalk", "unknown_choice", ctx.lang), intent="error", lang=ctx.lang, abstained=True)]
     if not ctx.text:
         return list(await intent("smalltalk").help_reply(ctx))
+    if intent("anonymous_report").active(ctx):
+        replies = await intent("anonymous_report").on_flow_text(ctx)
+        if replies is not None:
+            return list(replies)
     flow = ctx.state.get("flow")
     if flow:
         mod = intent(flow)

@@ -7,11 +7,12 @@ rule for the person's role, and quotes the passage the rule rests on.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.types import Citation, Reply
-from intents import policy_answer, profile
+from intents import anonymous_report, policy_answer, profile
 from intents.phrases import load, say
 from knowledge.routing import Rule
 from knowledge.text import fold, normalize
@@ -79,7 +80,10 @@ async def handle(ctx: Context) -> list[Reply]:
     rule = routing.rule(t, ctx.answer_role) if (routing and t) else None
     if rule is None:
         return await policy_answer.handle(ctx)
-    replies = [await policy_answer.with_feedback(ctx, reply_for(ctx, rule))]
+    reply = reply_for(ctx, rule)
+    if "anonymous_report" in rule.offer and anonymous_report.available(ctx):
+        reply = replace(reply, choices=(*reply.choices, anonymous_report.offer(ctx.lang)))
+    replies = [await policy_answer.with_feedback(ctx, reply)]
     if routing is not None and routing.depends_on_role(rule.topic):
         ask = await profile.ask_role_once(ctx)
         if ask is not None:

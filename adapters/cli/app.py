@@ -9,6 +9,7 @@ from typing import TextIO
 
 from adapters.cli.translate import render, to_incoming
 from bot.core import Bot
+from bot.delivery import deliver_due
 from bot.types import Choice
 
 QUIT = ("/quit", "/exit", "/avsluta", "/q")
@@ -42,4 +43,5 @@ async def chat(bot: Bot, user: str, org: str | None, role: str | None, out: Text
         text, shown = render(replies)
         out.write(text)
         out.flush()
+        await deliver_due(bot)  # the terminal has no server loop: post what has become due
     return 0

@@ -1,0 +1,138 @@
+"""Administrator and case-handler commands: `conductbot keys`, `conductbot case ...`, `conductbot tick`.
+
+Case handlers of the whistleblower function work from here in the terminal deployment (in Slack and
+Teams they can also answer in the channel thread). Reading a case needs the function's secret key
+(`--key FILE`); the bot itself only holds the public key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from bot.cases import CaseError, Keys
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register the sub-commands on the main parser."""
+    k = sub.add_parser("keys", help="create the whistleblower function's key pair for an organisation")
+    k.add_argument("--org", help="organisation id (default: the default organisation)")
+    k.add_argument("--secret-out", type=Path, help="where to write the secret key (default: beside the public key)")
+    c = sub.add_parser("case", help="whistleblower cases: list, show, reply, ack, close, delete")
+    c.add_argument("action", choices=("list", "show", "reply", "ack", "close", "delete"))
+    c.add_argument("code", nargs="?", help="case code, e.g. VB-7K3M-Q9TX")
+    c.add_argument("text", nargs="?", help="the answer (reply)")
+    c.add_argument("--org", help="only this organisation (list)")
+    c.add_argument("--key", type=Path, help="the function's secret key file (show)")
+    t = sub.add_parser("tick", help="deliver everything due up to now (or --now) and print what was delivered")
+    t.add_argument("--now", help="ISO time to act as now, e.g. 2026-12-01T09:00:00+01:00")
+
+
+def parse_now(value: str | None) -> float | None:
+    """An ISO time as a timestamp (naive times are Europe/Stockholm)."""
+    if not value:
+        return None
+    from zoneinfo import ZoneInfo
+
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CaseError(f"--now must be an ISO time such as 2026-12-01T09:00:00+01:00, not {value!r}") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("Europe/Stockholm"))
+    return when.timestamp()
+
+
+def _day(ts: float | None) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d") if ts else "-"
+
+
+async def cmd_keys(args: argparse.Namespace, settings) -> int:
+    org = args.org or settings.default_org
+    try:
+        pub, secret = Keys(settings.home / "keys").create(org, args.secret_out)
+    except CaseError as exc:
+        print(f"conductbot keys: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"public key: {pub}\nsecret key: {secret}\n"
+        "Give the secret key to the case handlers and keep it off this server; they pass it with --key."
+    )
+    return 0
+
+
+async def cmd_case(args: argparse.Namespace, settings) -> int:
+    from bot.runtime import build_bot
+
+    bot = await build_bot(settings)
+    try:
+        return await _case(bot, args)
+    except CaseError as exc:
+        msg = {"unknown": f"no case {args.code}", "closed": f"case {args.code} is closed"}.get(str(exc), str(exc))
+        print(f"conductbot case: {msg}", file=sys.stderr)
+        return 2
+    finally:
+        await bot.close()
+
+
+async def _case(bot, args: argparse.Namespace) -> int:
+    cases = bot.cases
+    if args.action == "list":
+        rows = await cases.list(args.org)
+        if not rows:
+            print("No cases.")
+        for c in rows:
+            print(
+                f"{c.code}  {c.org:10} {c.status:15} received {_day(c.created)}  acknowledged {_day(c.acknowledged)}"
+                f"  feedback {_day(c.feedback)}  closed {_day(c.closed)}"
+            )
+        return 0
+    if not args.code:
+        raise CaseError(f"`case {args.action}` needs a case code")
+    info = await cases.info(args.code)
+    if info is None:
+        raise CaseError("unknown")
+    if args.action == "show":
+        key_path = args.key or (bot.settings.home / "keys" / f"{info.org}.secret")
+        messages = await cases.messages_for_function(info.code, Keys.load_secret(key_path))
+        print(f"{info.code}  {info.org}  {info.status}  received {_day(info.created)}")
+        for author, when, text in messages:
+            print(f"\n[{_day(when)}] {author}:\n{text}")
+        return 0
+    if args.action == "reply":
+        if not (args.text or "").strip():
+            raise CaseError("`case reply CODE TEXT` needs the answer text")
+        await cases.answer(info.code, args.text.strip())
+        print(f"{info.code}: answer stored for the reporter; status feedback_given")
+        return 0
+    if args.action in ("ack", "close"):
+        status = {"ack": "acknowledged", "close": "closed"}[args.action]
+        await cases.set_status(info.code, status)
+        print(f"{info.code}: {status}")
+        return 0
+    await cases.delete(info.code)
+    print(f"{info.code}: deleted")
+    return 0
+
+
+async def cmd_tick(args: argparse.Namespace, settings) -> int:
+    from bot.delivery import deliver_due
+    from bot.runtime import build_bot
+
+    try:
+        now = parse_now(args.now)
+    except CaseError as exc:
+        print(f"conductbot tick: {exc}", file=sys.stderr)
+        return 2
+    bot = await build_bot(settings)
+    try:
+        done = await deliver_due(bot, now)
+    finally:
+        await bot.close()
+    for line in done:
+        print(line)
+    if not done:
+        print("nothing due")
+    return 0

@@ -1,0 +1,106 @@
+"""Delivery of posts to organisations' channels: anonymous reports, follow-ups and deadline reminders.
+
+A `Sender` posts text to a named channel of an organisation and returns the message's id (its
+thread). The terminal default, `OutboxSender`, appends JSON lines to `<home>/outbox/<org>.jsonl`;
+the Slack and Teams adapters provide their own senders. `deliver_due` is what `conductbot tick` and
+the running server call: it posts what is due and reminds handlers of the legal deadlines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from intents.phrases import say
+
+if TYPE_CHECKING:
+    from bot.core import Bot
+
+DAY = 86400.0
+ACK_DAYS = 7  # acknowledge receipt within 7 days (lag 2021:890, directive 2019/1937)
+FEEDBACK_DAYS = 91  # give feedback within 3 months
+REMIND_BEFORE_DAYS = {"ack": 2, "feedback": 14}
+
+
+class Sender(Protocol):
+    """Posts to an organisation's channel (`whistleblower`, or a channel id) and returns a message id."""
+
+    async def post(self, org: str, channel: str, text: str, thread: str | None = None) -> str: ...
+
+
+class OutboxSender:
+    """The terminal default: each post is a JSON line in `<home>/outbox/<org>.jsonl`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = asyncio.Lock()
+
+    async def post(self, org: str, channel: str, text: str, thread: str | None = None) -> str:
+        msg_id = secrets.token_hex(6)
+        line = json.dumps({"id": msg_id, "channel": channel, "thread": thread, "text": text}, ensure_ascii=False)
+        async with self._lock:
+            await asyncio.to_thread(self._append, self.folder / f"{org}.jsonl", line)
+        return msg_id
+
+    @staticmethod
+    def _append(path: Path, line: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+
+def escape(text: str) -> str:
+    """Text safe to post: no markup or mentions can be injected (Slack and Teams both honour &lt; &gt;)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def format_post(kind: str, payload: dict[str, str], lang: str) -> str:
+    """The channel text of a queued post. Never carries who sent it, when, or from where."""
+    return say("anonymous_report", f"post_{kind}", lang, code=payload["code"], text=escape(payload["text"]))
+
+
+async def deliver_due(bot: Bot, now: float | None = None) -> list[str]:
+    """Post everything due up to `now`, send due deadline reminders, purge expired cases.
+
+    Returns one line per delivery for the caller to print. A post is removed from the queue only
+    after the sender accepted it, so nothing is lost if the process stops half-way.
+    """
+    now = bot.clock() if now is None else now
+    cases = bot.cases
+    lang = bot.settings.channel_lang
+    done: list[str] = []
+    for post_id, org, code, kind, payload in await cases.due_posts(now):
+        info = await cases.info(code) if code else None
+        thread = info.thread if info else None
+        msg_id = await bot.sender.post(
+            org, "whistleblower", format_post(kind, payload, lang), thread if kind != "report" else None
+        )
+        if kind == "report" and code:
+            await cases.set_thread(code, msg_id)
+        await cases.done_post(post_id)
+        done.append(f"{org}: {kind} {code or ''}".rstrip())
+    for info in await cases.list():
+        for kind, days, pending in (
+            ("ack", ACK_DAYS, info.status == "received"),
+            ("feedback", FEEDBACK_DAYS, info.status in ("received", "acknowledged")),
+        ):
+            deadline = info.created + days * DAY
+            if pending and now >= deadline - REMIND_BEFORE_DAYS[kind] * DAY:
+                if await cases.reminder_sent(info.code, kind):
+                    text = say(
+                        "anonymous_report", f"remind_{kind}", lang, code=info.code, date=_date(deadline), days=days
+                    )
+                    await bot.sender.post(info.org, "whistleblower", text, info.thread)
+                    done.append(f"{info.org}: reminder {kind} {info.code}")
+    for code in await cases.purge_closed(bot.settings.case_retention_days):
+        done.append(f"deleted closed case {code}")
+    return done
+
+
+def _date(ts: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d")

@@ -1,0 +1,357 @@
+"""The four-question check: a guided flow through the test questions of the person's own code of conduct.
+
+Västerås's codes say: when it is not obvious what to do, ask yourself four questions (is it legal,
+consistent with the core values and the code, ethical, will it reflect well); if any answer is no,
+think of another solution and ask someone. The flow asks them one at a time in the order and wording
+of the code for the person's audience (the employees' and the elected officials' codes differ),
+explains a question from the code when the answer is "vet inte", and ends with the code's advice.
+Everything it says about policy is quoted from passages named in `four_question_check.yaml` and
+cited; an organisation whose documents have no such check is told so plainly.
+
+Flow state lives only in the conversation state (`flow`, `step`, `lang`, `audience`), so the check
+resumes at its step after a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz import fuzz
+
+from bot.types import Choice, Citation, Reply
+from intents.phrases import load, say
+from knowledge.corpus import Corpus, Passage
+from knowledge.orgs import org_name
+from knowledge.text import fold, words
+
+if TYPE_CHECKING:
+    from bot.core import Context
+
+NAME = "four_question_check"
+PREFIX = "fqc:"
+DATA_FILE = Path(__file__).with_suffix(".yaml")
+STATE_KEYS = ("flow", "step", "lang", "audience")
+ANSWERS = ("cancel", "again", "unsure", "no", "yes")  # typed answers are tried in this order
+ANSWER_CHOICES = ("yes", "no", "unsure", "cancel")
+
+
+class CheckDataError(ValueError):
+    """The data file names a document, passage or quote that the corpus does not have."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Verbatim words of one passage, with their English rendering."""
+
+    sv: str
+    en: str
+    passage: Passage
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    sv: str
+    en: str
+    explain: dict[str, str]
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One organisation's check for one audience, its passages resolved in the corpus."""
+
+    key: str  # "<org>:<audience>"
+    roles: tuple[str, ...]
+    label: dict[str, str]
+    aliases: tuple[tuple[str, ...], ...]
+    intro: Quote
+    advice: Quote
+    ask_someone: Quote
+    whom: dict[str, str]
+    questions: tuple[Question, ...]
+
+
+# -- data ------------------------------------------------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    """Lower-cased words with å/ä/ö folded: how typed text and phrase lists are compared."""
+    return tuple(fold(w) for w in words(text))
+
+
+def _quote(corpus: Corpus, raw: Any, doc: str, where: str) -> Quote:
+    if not isinstance(raw, dict) or not raw.get("quote") or not raw.get("en"):
+        raise CheckDataError(f"{DATA_FILE}: {where}: needs 'quote' and 'en'")
+    doc = str(raw.get("doc") or doc)
+    sv = str(raw["quote"]).strip()
+    passages = [p for p in corpus.passages if p.doc.id == doc]
+    if not passages:
+        raise CheckDataError(f"{DATA_FILE}: {where}: the corpus has no document '{doc}'")
+    for p in passages:
+        if _squash(sv) in _squash(p.text):
+            return Quote(sv, _squash(str(raw["en"])), p)
+    raise CheckDataError(f"{DATA_FILE}: {where}: no passage of '{doc}' contains “{_squash(sv)[:90]}”")
+
+
+def _check(corpus: Corpus, org: str, aud: str, raw: dict[str, Any]) -> Check:
+    where = f"checks.{org}.{aud}"
+    try:
+        doc = str(raw["doc"])
+        intro = _quote(corpus, raw["intro"], doc, f"{where}.intro")
+        advice = _quote(corpus, raw["advice"], doc, f"{where}.advice")
+        questions = []
+        for i, q in enumerate(raw["questions"], 1):
+            if _squash(q["sv"]) not in _squash(intro.passage.text):
+                raise CheckDataError(f"{DATA_FILE}: {where}.questions[{i}]: “{q['sv']}” is not in the intro's passage")
+            quotes = tuple(_quote(corpus, x, doc, f"{where}.questions[{i}].quotes") for x in q["quotes"])
+            explain = {lang: _squash(q["explain"][lang]) for lang in ("sv", "en")}
+            questions.append(Question(q["sv"], q["en"], explain, quotes))
+        for person in raw["whom"]["sv"]:
+            if _squash(person) not in _squash(advice.passage.text):
+                raise CheckDataError(f"{DATA_FILE}: {where}.whom: “{person}” is not in the advice's passage")
+        return Check(
+            key=f"{org}:{aud}",
+            roles=tuple(raw["roles"]),
+            label={lang: str(raw["label"][lang]) for lang in ("sv", "en")},
+            aliases=tuple(_tokens(a) for a in raw.get("aliases", [])),
+            intro=intro,
+            advice=advice,
+            ask_someone=_quote(corpus, raw["ask_someone"], doc, f"{where}.ask_someone"),
+            whom={lang: ", ".join(raw["whom"][lang]) for lang in ("sv", "en")},
+            questions=tuple(questions),
+        )
+    except (KeyError, TypeError) as exc:
+        raise CheckDataError(f"{DATA_FILE}: {where}: missing or malformed entry {exc}") from exc
+
+
+_resolved: dict[str, dict[str, list[Check]]] = {}  # per corpus fingerprint; the data never changes at run time
+
+
+def checks(corpus: Corpus) -> dict[str, list[Check]]:
+    """Every organisation's checks with their passages resolved; raises CheckDataError naming the data file
+    when a document, quote or question is not in the corpus. Call it at start-up to fail before any chat."""
+    if corpus.fingerprint not in _resolved:
+        raw = load(NAME).get("checks") or {}
+        _resolved[corpus.fingerprint] = {
+            org: [_check(corpus, org, aud, a) for aud, a in auds.items()] for org, auds in raw.items()
+        }
+    return _resolved[corpus.fingerprint]
+
+
+def validate(corpus: Corpus) -> None:
+    """Resolve the data against the corpus now (at start-up), so that a stale quote stops the bot at once."""
+    checks(corpus)
+
+
+def _mine(ctx: Context) -> list[Check]:
+    return checks(ctx.bot.retriever.corpus).get(ctx.org, [])
+
+
+# -- matching --------------------------------------------------------------------------------------
+
+
+def _has(text: str, phrases: list[str], cfg: dict[str, Any]) -> bool:
+    """A phrase occurs as whole words, or (long phrases) nearly so by rapidfuzz's partial ratio."""
+    for p in phrases:
+        ph = " ".join(_tokens(p))
+        if f" {ph} " in f" {text} ":
+            return True
+        long_enough = len(ph) >= cfg["fuzzy_min_len"] and len(text) >= len(ph) - 2
+        if long_enough and fuzz.partial_ratio(ph, text) >= cfg["fuzzy_min"]:
+            return True
+    return False
+
+
+def _trigger(text: str) -> str | None:
+    """'command', 'explicit' or 'situation' when the text asks for the check; None otherwise."""
+    cfg = load(NAME)["match"]
+    if text.split() and text.split()[0].lower() in cfg["commands"]:
+        return "command"
+    folded = " ".join(_tokens(text))
+    if not folded or _has(folded, cfg["not"], cfg):
+        return None
+    if _has(folded, cfg["explicit"], cfg):
+        return "explicit"
+    return "situation" if _has(folded, cfg["situation"], cfg) else None
+
+
+def matches(ctx: Context) -> bool:
+    """An explicit request for the check, or an "is it OK to ..." situation where the organisation has one.
+
+    Cheap: phrase lists only, no retrieval.
+    """
+    kind = _trigger(ctx.text)
+    if kind == "situation":
+        return ctx.org in (load(NAME).get("checks") or {})
+    return kind is not None
+
+
+def _answer(text: str) -> str | None:
+    """Which answer a short typed message gives ('yes', 'no', 'unsure', 'cancel', 'again'), or None."""
+    cfg = load(NAME)["answers"]
+    toks = _tokens(text)
+    if not toks or "?" in text or len(toks) > cfg["max_words"]:
+        return None
+    for kind in ANSWERS:
+        if any(toks[: len(ph)] == ph for ph in map(_tokens, cfg[kind])):
+            return kind
+    typed = " ".join(toks)
+    for kind in ANSWERS:
+        if any(len(p) >= 5 and fuzz.ratio(typed, " ".join(_tokens(p))) >= 85 for p in cfg[kind]):
+            return kind
+    return None
+
+
+# -- replies ---------------------------------------------------------------------------------------
+
+
+def _block(q: Quote, lang: str, lead: bool = False) -> str:
+    """A quote as a block quote; in English its rendering first, then the Swedish; optionally with its source."""
+    body = "\n".join("> " + line for line in q.sv.splitlines())
+    if lang == "en":
+        body = f"“{q.en}”\n{say(NAME, 'in_swedish', 'en')}\n{body}"
+    if not lead:
+        return body
+    p = q.passage
+    head = say(NAME, "lead", lang, title=p.doc.title, title_en=p.doc.title_en, section=p.section,
+               section_en=p.section_en or p.section)  # fmt: skip
+    return f"{head}\n\n{body}"
+
+
+def _choices(lang: str, *keys: str) -> tuple[Choice, ...]:
+    """Buttons by label key; 'restart' and 'start' both start the check."""
+    return tuple(Choice(say(NAME, k, lang), PREFIX + ("start" if k == "restart" else k)) for k in keys)
+
+
+def _reply(ctx: Context, text: str, quotes: tuple[Quote, ...] = (), choices: tuple[Choice, ...] = ()) -> Reply:
+    cites: dict[str, Citation] = {}
+    for q in quotes:
+        p = q.passage
+        cites.setdefault(p.id, Citation(p.doc.id, p.doc.title, p.section, p.text, 1.0, p.id, p.org))
+    return Reply(text=text, choices=choices, citations=tuple(cites.values()), intent=NAME, lang=ctx.lang)
+
+
+def _q(ctx: Context, c: Check, step: int, key: str) -> str:
+    q = c.questions[step - 1]
+    return say(NAME, key, ctx.lang, n=step, total=len(c.questions), question=q.en if ctx.lang == "en" else q.sv,
+               question_sv=q.sv)  # fmt: skip
+
+
+def _ask(ctx: Context, c: Check, step: int, *before: str, key: str = "question",
+         quotes: tuple[Quote, ...] = ()) -> list[Reply]:  # fmt: skip
+    """Ask question `step` (1-based) and remember where the check stands."""
+    ctx.state.update({"flow": NAME, "step": step, "lang": ctx.lang, "audience": c.key})
+    text = "\n\n".join((*before, _q(ctx, c, step, key)))
+    return [_reply(ctx, text, (*quotes, c.intro), _choices(ctx.lang, *ANSWER_CHOICES))]
+
+
+def _end(ctx: Context) -> None:
+    if ctx.state.get("flow") == NAME:
+        for k in STATE_KEYS:
+            ctx.state.pop(k, None)
+
+
+def _begin(ctx: Context, c: Check) -> list[Reply]:
+    return _ask(ctx, c, 1, _block(c.intro, ctx.lang, lead=True), say(NAME, "how", ctx.lang))
+
+
+async def start(ctx: Context) -> list[Reply]:
+    """The code's introduction and the first question; or which code applies; or: the policy has no check."""
+    _end(ctx)
+    mine = _mine(ctx)
+    if not mine:
+        name = org_name(ctx.org, ctx.lang)
+        return [_reply(ctx, say(NAME, "no_check", ctx.lang, org_cap=name[:1].upper() + name[1:]))]
+    chosen = [c for c in mine if ctx.role in c.roles] or [c for c in mine if ctx.answer_role in c.roles]
+    if chosen and (ctx.role is not None or len(mine) == 1):
+        return _begin(ctx, chosen[0])
+    ctx.state.update({"flow": NAME, "step": 0, "lang": ctx.lang, "audience": None})
+    options = tuple(Choice(c.label[ctx.lang], f"{PREFIX}audience:{c.key}") for c in mine)
+    text = say(NAME, "which_audience", ctx.lang, org=org_name(ctx.org, ctx.lang))
+    return [_reply(ctx, text, (), (*options, *_choices(ctx.lang, "cancel")))]
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    """Start the check. An "is it OK to ..." question that the policy itself answers with confidence gets
+    that answer (from the fallback intent) and an offer of the check instead."""
+    if _trigger(ctx.text) == "situation":
+        result = ctx.search()
+        own = {q.passage.id for c in _mine(ctx) for q in (c.intro, c.advice)}
+        top = result.hits[0].passage.id if result.hits else ""
+        if not result.abstain and top not in own and result.confidence >= load(NAME)["match"]["defer_confidence"]:
+            from intents import registry  # imported here: the registry imports intent modules itself
+
+            replies = list(await registry.intent(registry.FALLBACK).handle(ctx))
+            return [*replies, _reply(ctx, say(NAME, "offer", ctx.lang), (), _choices(ctx.lang, "start"))]
+    return await start(ctx)
+
+
+async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
+    """Ja, nej, vet inte, avbryt or fortsätt, for the question the check stands at."""
+    step = int(ctx.state.get("step") or 0)
+    c = next((c for c in _mine(ctx) if c.key == ctx.state.get("audience")), None)
+    if kind == "cancel":
+        _end(ctx)
+        return [_reply(ctx, say(NAME, "cancelled", ctx.lang), (), _choices(ctx.lang, "restart"))]
+    if c is None or not 1 <= step <= len(c.questions):
+        if ctx.state.get("flow") == NAME and step == 0:  # still asking which code applies
+            return await start(ctx)
+        _end(ctx)
+        return [_reply(ctx, say(NAME, "not_running", ctx.lang), (), _choices(ctx.lang, "start"))]
+    q = c.questions[step - 1]
+    question = q.en if ctx.lang == "en" else q.sv
+    if kind == "again":
+        return _ask(ctx, c, step, say(NAME, "again", ctx.lang, n=step, total=len(c.questions)))
+    if kind == "yes" and step < len(c.questions):
+        return _ask(ctx, c, step + 1)
+    if kind == "yes":
+        _end(ctx)
+        text = "\n\n".join((say(NAME, "all_yes", ctx.lang, total=len(c.questions)), say(NAME, "ask_anyway", ctx.lang),
+                            _block(c.ask_someone, ctx.lang)))  # fmt: skip
+        return [_reply(ctx, text, (c.ask_someone, c.intro), _choices(ctx.lang, "restart"))]
+    if kind == "no":
+        _end(ctx)
+        text = "\n\n".join((say(NAME, "no_intro", ctx.lang, question=question, question_sv=q.sv),
+                            _block(c.advice, ctx.lang, lead=True)))  # fmt: skip
+        return [_reply(ctx, text, (c.advice,), _choices(ctx.lang, "restart"))]
+    explained = (
+        say(NAME, "unsure_intro", ctx.lang, question=question, question_sv=q.sv),
+        q.explain[ctx.lang],
+        *(_block(x, ctx.lang) for x in q.quotes),
+        say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
+    )
+    return _ask(ctx, c, step, *explained, key="ask_again", quotes=q.quotes)
+
+
+async def on_choice(ctx: Context, value: str) -> list[Reply]:
+    """A clicked choice: start, an answer, cancel, or which code applies ('audience:<org>:<audience>')."""
+    if value.startswith("audience:"):
+        c = next((c for c in _mine(ctx) if c.key == value.removeprefix("audience:")), None)
+        if c is not None:
+            return _begin(ctx, c)
+    if value in ANSWERS:
+        return await _on_answer(ctx, value)
+    return await start(ctx)
+
+
+async def on_flow_text(ctx: Context) -> list[Reply] | None:
+    """A typed answer while the check runs; None for any other text, which is then handled normally while
+    the check waits where it was."""
+    if ctx.state.get("flow") != NAME:
+        return None
+    kind = _answer(ctx.text)
+    if ctx.state.get("audience") is None and kind != "cancel":
+        toks = _tokens(ctx.text)
+        if len(toks) <= load(NAME)["answers"]["max_words"]:
+            for c in _mine(ctx):
+                if any(a and toks[i : i + len(a)] == a for a in c.aliases for i in range(len(toks))):
+                    return _begin(ctx, c)
+        return None
+    return await _on_answer(ctx, kind) if kind else None
