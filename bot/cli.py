@@ -18,6 +18,8 @@ from typing import Any, TextIO
 
 from bot.config import ConfigError, load_settings
 from bot.types import ROLES, Incoming, Reply
+from knowledge.corpus import CorpusError
+from knowledge.routing import RoutingError
 
 log = logging.getLogger("conductbot")
 
@@ -108,6 +110,7 @@ async def _batch(bot: Any, src: Iterable[str], out: TextIO, args: argparse.Names
     for n, line in enumerate(src, 1):
         if not line.strip():
             continue
+        item: Any = None
         try:
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("q"), str):
@@ -117,7 +120,7 @@ async def _batch(bot: Any, src: Iterable[str], out: TextIO, args: argparse.Names
             out.write(
                 json.dumps(
                     {
-                        "id": None,
+                        "id": item.get("id") if isinstance(item, dict) else None,
                         "error": f"line {n}: {exc}",
                         "intent": "error",
                         "lang": "sv",
@@ -277,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(getattr(cli_admin, f"cmd_{args.cmd}")(args, _settings(args)))
         return asyncio.run(COMMANDS[args.cmd](args))
-    except ConfigError as exc:
+    except (ConfigError, CorpusError, RoutingError) as exc:
         print(f"conductbot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

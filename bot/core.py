@@ -26,6 +26,7 @@ from intents import registry
 from intents.phrases import say
 from knowledge.retrieval import Retriever, SearchResult
 from knowledge.routing import Routing
+from knowledge.text import detect_lang
 
 log = logging.getLogger(__name__)
 
@@ -98,15 +99,12 @@ class Bot:
         role = incoming.role or profile.role
         state = await self.store.state(conv_key, self.settings.conversation_ttl_minutes * 60)
         text = incoming.text.strip()
-        if text and (len(text.split()) >= 3 or not (state.get("lang") or profile.lang)):
-            lang = self.retriever.language(text)
+        remembered = self.ephemeral.get(conv_key, {}).get("lang") or state.get("lang") or profile.lang
+        guess = detect_lang(text, default="") if text else ""
+        if text and (guess or len(text.split()) >= 3 or not remembered):
+            lang = guess if guess and len(text.split()) < 3 else self.retriever.language(text)
         else:
-            lang = (
-                self.ephemeral.get(conv_key, {}).get("lang")
-                or state.get("lang")
-                or profile.lang
-                or _locale_lang(incoming.locale)
-            )
+            lang = remembered or _locale_lang(incoming.locale)
         return Context(incoming, self, org, role, role is not None, lang, profile, user_key, conv_key, state)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:

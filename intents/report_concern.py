@@ -59,7 +59,10 @@ def reply_for(ctx: Context, rule: Rule) -> Reply:
     head = rule.en if ctx.lang == "en" else rule.sv
     src = say(NAME, "source", ctx.lang, title=first.doc.title, section=first.section)
     text = f"{head}\n\n{src}\n{policy_answer.quote(first.text)}"
-    cites = [_citation(p, 1.0) for p in rule.rests_on]
+    hits = ctx.search().hits
+    top = max([1.0, *(h.score for h in hits)])
+    # the rule's passages come first, so they also score first (citations are best first)
+    cites = [_citation(p, top + 0.01 * (len(rule.rests_on) - i)) for i, p in enumerate(rule.rests_on)]
     seen = {p.id for p in rule.rests_on}
     for c in policy_answer.citations(ctx.search()):
         if c.passage_id not in seen and not ctx.search().abstain:

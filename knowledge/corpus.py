@@ -112,7 +112,7 @@ class Corpus:
 def slug(text: str) -> str:
     """An ASCII slug for ids: 'Vi accepterar inte trakasserier' -> 'vi-accepterar-inte-trakasserier'."""
     folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60] or "section"
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60].rstrip("-") or "section"
 
 
 def _front_matter(raw: str, path: Path) -> tuple[dict[str, object], str]:

@@ -137,6 +137,7 @@ class Retriever:
             self._rows_by_org[org] = np.array(
                 [i for i, p in enumerate(corpus.passages) if p.org == org], dtype=np.int64
             )
+        self._has_questions = np.array([bool(p.questions) for p in corpus.passages])
         self._fuzzy_vocab = sorted(set(self.lex.surface_sv) | set(self.lex.surface_en) | self.lexicon.surface)
         self._known = frozenset(self._fuzzy_vocab)
 
@@ -248,6 +249,7 @@ class Retriever:
         unknown = sum(w for c, w in zip(concepts, weights, strict=True) if not c.forms) / (sum(weights) or 1.0)
         coverage = self._coverage(concepts, weights, {"sv": lx.sv, "en": lx.en})
         qcoverage = self._coverage(concepts, weights, {"sv": lx.qsv, "en": lx.qen})
+        qcoverage = np.where(self._has_questions, qcoverage, coverage)
         gram = np.zeros_like(coverage)
         for row, v in lx.gram_scores(text).items():
             gram[row] = v
@@ -274,6 +276,8 @@ class Retriever:
                 qcos = np.full(len(coverage), -np.inf)
                 np.maximum.at(qcos, d.q_rows, (d.q @ q).astype(np.float64))
                 qraw = (qcos - d.qmu) / d.qsd
+                # a passage with no example questions is judged by its text alone
+                qraw = np.where(np.isfinite(qraw), qraw, dense)
                 qdense = np.maximum(qraw - t.qdense_center, 0.0)
         sub = rows
         score = lexical[sub] + t.w_gram * gram[sub]

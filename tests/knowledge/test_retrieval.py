@@ -11,6 +11,7 @@ from conftest import (
     DOC_EMPLOYEES,
     DOC_INTERPELLATION,
     DOC_KOMMUN,
+    Cli,
     cited_docs,
 )
 
@@ -30,13 +31,49 @@ def _q(q: str, org: str = "vasteras", role: str = "employee", qid: str | None = 
     return {"id": qid or q, "org": org, "role": role, "q": q}
 
 
+TYPOS = [
+    ("vad ar trakaserier", "Trakasserier är ett agerande som kränker någons värdighet"),
+    ("jag blir trakaserad av en kolega, vem pratar jag med", "Tala i första hand med närmaste chef"),
+    ("hur anvander jag visselblasarfunktionen", "visselblåsarfunktion"),
+    ("far jag anvanda visselblasarfunktionen for klagomal pa min chef", "inte användas för generella synpunkter"),
+    ("vad ar krankande sarbehandling", "förnedras och blir behandlad annorlunda"),
+    ("sexuela trakaserier", "trakasserier av sexuell natur"),
+]
+
+OUT_OF_SCOPE = [
+    ("vasteras", "employee", "What's on the lunch menu today?"),
+    ("vasteras", "employee", "Vad blir det för lunch idag?"),
+    ("vasteras", "employee", "What is the wifi password?"),
+    ("kommun", "employee", "Vad är lösenordet till wifi?"),
+    ("vasteras", "employee", "How many vacation days do I get?"),
+    ("vasteras", "manager", "Hur många semesterdagar har jag?"),
+    ("vasteras", "employee", "How do I apply for a building permit?"),
+    ("vasteras", "employee", "Hur söker jag bygglov för ett garage?"),
+    ("alingsas", "employee", "tell me a joke"),
+    ("vasteras", "employee", "Berätta ett skämt"),
+    ("vasteras", "elected", "What's on the lunch menu today?"),
+]
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory, session_index) -> dict[tuple[str, str, str], dict]:
+    """Every parametrised question of this module, asked in one `conductbot ask --json --batch -` run."""
+    keys = [("vasteras", r, q) for q in INTOXICATED for r in ("employee", "manager", "elected", "group_leader")]
+    keys += [("vasteras", "employee", q) for q, _ in TYPOS]
+    keys += OUT_OF_SCOPE
+    cli = Cli(tmp_path_factory.mktemp("answers") / "home", session_index.cache)
+    out = cli.batch([{"id": i, "org": o, "role": r, "q": q} for i, (o, r, q) in enumerate(keys)])
+    assert [a["id"] for a in out] == list(range(len(keys)))
+    return dict(zip(keys, out, strict=True))
+
+
 # -- organisation and role ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", ["employee", "manager"])
 @pytest.mark.parametrize("question", INTOXICATED, ids=["sv-paverkad", "sv-berusad", "en-drunk"])
-def test_intoxicated_colleague_for_an_employee_cites_the_employees_code_and_says_chef(cli, question, role):
-    a = cli.ask(question, "vasteras", role)
+def test_intoxicated_colleague_for_an_employee_cites_the_employees_code_and_says_chef(answers, question, role):
+    a = answers["vasteras", role, question]
     assert not a["abstained"]
     top = a["citations"][0]
     assert top["doc"] == DOC_EMPLOYEES
@@ -48,8 +85,8 @@ def test_intoxicated_colleague_for_an_employee_cites_the_employees_code_and_says
 
 @pytest.mark.parametrize("role", ["elected", "group_leader"])
 @pytest.mark.parametrize("question", INTOXICATED, ids=["sv-paverkad", "sv-berusad", "en-drunk"])
-def test_intoxicated_colleague_for_an_elected_official_cites_the_elected_officials_code(cli, question, role):
-    a = cli.ask(question, "vasteras", role)
+def test_intoxicated_colleague_for_an_elected_official_cites_the_elected_officials_code(answers, question, role):
+    a = answers["vasteras", role, question]
     assert not a["abstained"]
     top = a["citations"][0]
     assert top["doc"] == DOC_ELECTED
@@ -84,14 +121,14 @@ ALINGSAS_QUESTIONS = [
 
 @pytest.mark.parametrize("role", ["employee", "manager"])
 def test_alingsas_is_never_answered_from_another_organisations_documents(cli, role):
-    answers = cli.batch([_q(q, "alingsas", role) for q in ALINGSAS_QUESTIONS])
-    cited = [d for a in answers for d in cited_docs(a)]
+    outs = cli.batch([_q(q, "alingsas", role) for q in ALINGSAS_QUESTIONS])
+    cited = [d for a in outs for d in cited_docs(a)]
     assert cited, "no Alingsås question was answered at all"
     assert set(cited) == {DOC_ALINGSAS}
-    for a in answers:
+    for a in outs:
         assert "Västerås" not in a["text"], a["text"]
     # and the clear ones are answered from the right passage
-    alcohol, smoking = answers[0], answers[1]
+    alcohol, smoking = outs[0], outs[1]
     assert "påverkad av alkohol, droger eller andra berusningsmedel" in alcohol["citations"][0]["text"]
     assert any("röka på arbetstid" in c["text"] for c in smoking["citations"][:3])
 
@@ -153,19 +190,10 @@ def test_an_english_answer_names_the_document_in_both_languages(cli):
 
 # -- typos and missing å ä ö ----------------------------------------------------------------------------------------
 
-TYPOS = [
-    ("vad ar trakaserier", "Trakasserier är ett agerande som kränker någons värdighet"),
-    ("jag blir trakaserad av en kolega, vem pratar jag med", "Tala i första hand med närmaste chef"),
-    ("hur anvander jag visselblasarfunktionen", "visselblåsarfunktion"),
-    ("far jag anvanda visselblasarfunktionen for klagomal pa min chef", "inte användas för generella synpunkter"),
-    ("vad ar krankande sarbehandling", "förnedras och blir behandlad annorlunda"),
-    ("sexuela trakaserier", "trakasserier av sexuell natur"),
-]
-
 
 @pytest.mark.parametrize(("question", "gold"), TYPOS, ids=[q for q, _ in TYPOS])
-def test_typos_and_missing_diacritics_still_find_the_passage(cli, question, gold):
-    a = cli.ask(question, "vasteras", "employee")
+def test_typos_and_missing_diacritics_still_find_the_passage(answers, question, gold):
+    a = answers["vasteras", "employee", question]
     assert a["lang"] == "sv"
     assert not a["abstained"]
     assert any(gold.lower() in c["text"].lower() for c in a["citations"][:3]), [
@@ -175,24 +203,10 @@ def test_typos_and_missing_diacritics_still_find_the_passage(cli, question, gold
 
 # -- abstention -------------------------------------------------------------------------------------------------------
 
-OUT_OF_SCOPE = [
-    ("vasteras", "employee", "What's on the lunch menu today?"),
-    ("vasteras", "employee", "Vad blir det för lunch idag?"),
-    ("vasteras", "employee", "What is the wifi password?"),
-    ("kommun", "employee", "Vad är lösenordet till wifi?"),
-    ("vasteras", "employee", "How many vacation days do I get?"),
-    ("vasteras", "manager", "Hur många semesterdagar har jag?"),
-    ("vasteras", "employee", "How do I apply for a building permit?"),
-    ("vasteras", "employee", "Hur söker jag bygglov för ett garage?"),
-    ("alingsas", "employee", "tell me a joke"),
-    ("vasteras", "employee", "Berätta ett skämt"),
-    ("vasteras", "elected", "What's on the lunch menu today?"),
-]
 
-
-@pytest.mark.parametrize(("org", "role", "question"), OUT_OF_SCOPE, ids=[q for _, _, q in OUT_OF_SCOPE])
-def test_out_of_scope_questions_abstain_and_point_to_hr_or_the_manager(cli, org, role, question):
-    a = cli.ask(question, org, role)
+@pytest.mark.parametrize(("org", "role", "question"), OUT_OF_SCOPE, ids=[f"{o}-{r}-{q}" for o, r, q in OUT_OF_SCOPE])
+def test_out_of_scope_questions_abstain_and_point_to_hr_or_the_manager(answers, org, role, question):
+    a = answers[org, role, question]
     assert a["abstained"] is True, (a["text"][:200], cited_docs(a))
     assert a["citations"] == []
     text = a["text"]
@@ -207,7 +221,7 @@ def test_an_abstention_is_in_the_language_of_the_question(cli):
 
 
 def test_clear_questions_in_scope_are_not_abstained(cli):
-    answers = cli.batch(
+    outs = cli.batch(
         [
             _q("Vad är kränkande särbehandling?"),
             _q("Har jag rätt att gå med i ett fackförbund?"),
@@ -215,8 +229,8 @@ def test_clear_questions_in_scope_are_not_abstained(cli):
             _q("Vad säger policyn om alkohol på arbetsplatsen?", "alingsas"),
         ]
     )
-    assert [a["abstained"] for a in answers] == [False] * 4
-    assert all(a["citations"] for a in answers)
+    assert [a["abstained"] for a in outs] == [False] * 4
+    assert all(a["citations"] for a in outs)
 
 
 # -- in-process: the Retriever behind the CLI ------------------------------------------------------------------------
