@@ -162,17 +162,24 @@ def _seal(key: nacl.public.PublicKey, text: str) -> bytes:
 class Cases:
     """Case storage on the bot's SQLite database (its own tables), with the outbox key beside it."""
 
-    def __init__(self, db: aiosqlite.Connection, keys: Keys, outbox_key: bytes, clock: Any = time.time) -> None:
+    def __init__(self, db: aiosqlite.Connection, keys: Keys, clock: Any = time.time) -> None:
         self._db = db
         self.keys = keys
-        self._box = nacl.secret.SecretBox(outbox_key)
+        self._outbox: nacl.secret.SecretBox | None = None
         self.clock = clock
 
     @classmethod
     async def open(cls, db: aiosqlite.Connection, home: Path, clock: Any = time.time) -> Cases:
         await db.executescript(SCHEMA)
         await db.commit()
-        return cls(db, Keys(home / "keys"), _key_file(home / "keys" / "outbox.key", make=True), clock)
+        return cls(db, Keys(home / "keys"), clock)
+
+    @property
+    def _box(self) -> nacl.secret.SecretBox:
+        """The outbox key, read (or made) on first use."""
+        if self._outbox is None:
+            self._outbox = nacl.secret.SecretBox(_key_file(self.keys.folder / "outbox.key", make=True))
+        return self._outbox
 
     # -- creating and reading cases -------------------------------------------------------------
 
@@ -374,6 +381,10 @@ class Cases:
 
     async def due_posts(self, now: float) -> list[tuple[int, str, str | None, str, dict[str, Any]]]:
         """(id, org, case code, kind, payload) of posts whose time has come, oldest first."""
+        async with self._db.execute("SELECT count(*) FROM pending_posts WHERE due <= ?", (now,)) as cur:
+            row = await cur.fetchone()
+        if not row or not row[0]:
+            return []
         async with self._db.execute(
             "SELECT id, org, code, kind, payload FROM pending_posts WHERE due <= ? ORDER BY due, id", (now,)
         ) as cur:

@@ -67,7 +67,7 @@ async def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     settings.record_questions = False
-    bot = await build_bot(settings)
+    bot = await build_bot(settings, memory=True)
     try:
         return await _ask(bot, args)
     finally:
@@ -208,7 +208,7 @@ async def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     settings.record_questions = False
-    bot = await build_bot(settings)
+    bot = await build_bot(settings, memory=True)
     try:
         items = [json.loads(line) for line in await asyncio.to_thread(_read_lines, args.file) if line.strip()]
     except (OSError, ValueError) as exc:

@@ -32,14 +32,22 @@ def build_retriever(settings: Settings, rebuild: bool = False) -> Retriever:
 
 
 async def build_bot(
-    settings: Settings, retriever: Retriever | None = None, clock: Any = time.time, sender: Sender | None = None
+    settings: Settings,
+    retriever: Retriever | None = None,
+    clock: Any = time.time,
+    sender: Sender | None = None,
+    memory: bool = False,
 ) -> Bot:
-    """A ready bot for these settings; close it with `await bot.close()`."""
+    """A ready bot for these settings; close it with `await bot.close()`.
+
+    With `memory`, state lives in a throw-away in-memory database (one-off answers: `conductbot ask`).
+    """
     retriever = retriever or build_retriever(settings)
     routing = Routing.load(retriever.corpus, settings.routing_dir)
-    store = await Store.open(settings.db_path, clock=clock)
+    store = await Store.open(settings.db_path, clock=clock, memory=memory)
     try:
-        await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
+        if not memory:
+            await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
         cases = await Cases.open(store.db, settings.home, clock=clock)
         sender = sender or OutboxSender(settings.home / "outbox")
         return Bot(retriever, settings, store, routing, cases, sender, clock=clock)

@@ -67,14 +67,23 @@ class Store:
         self.clock = clock
 
     @classmethod
-    async def open(cls, path: Path, clock: Any = time.time) -> Store:
-        """Open (creating if needed) the database at `path`; the pseudonym key lives beside it."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
+    async def open(cls, path: Path, clock: Any = time.time, memory: bool = False) -> Store:
+        """Open (creating if needed) the database at `path`; the pseudonym key lives beside it.
+
+        With `memory`, nothing is written to disk: a throw-away database for one-off answers (`ask`).
+        """
+        if memory:
+            db = await aiosqlite.connect(":memory:")
+            key = secrets.token_bytes(32)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = await aiosqlite.connect(path)
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")  # durable across crashes of the process
+            key = _secret(path.parent)
         await db.executescript(SCHEMA)
-        await db.execute("PRAGMA journal_mode=WAL")
         await db.commit()
-        return cls(db, _secret(path.parent), clock)
+        return cls(db, key, clock)
 
     @property
     def db(self) -> aiosqlite.Connection:

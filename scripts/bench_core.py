@@ -37,7 +37,7 @@ def questions(files: list[str]) -> list[dict[str, str]]:
 async def warm(items: list[dict[str, str]]) -> list[float]:
     settings = load_settings()
     settings.record_questions = False
-    bot = await build_bot(settings)
+    bot = await build_bot(settings, memory=True)
     for it in items[:5]:  # warm-up
         await bot.handle(Incoming(user="b", conversation="b", text=it["q"], org=it["org"], role=it["role"]))
     out = []
@@ -45,6 +45,7 @@ async def warm(items: list[dict[str, str]]) -> list[float]:
         t0 = time.perf_counter()
         await bot.handle(Incoming(user="b", conversation="b", text=it["q"], org=it["org"], role=it["role"]))
         out.append((time.perf_counter() - t0) * 1000)
+    await bot.close()
     return out
 
 
