@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.core import Bot
 from bot.delivery import OutboxSender, Sender
 from bot.store import Store
+from intents import registry
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
 from knowledge.retrieval import Retriever
@@ -44,6 +45,7 @@ async def build_bot(
     """
     retriever = retriever or build_retriever(settings)
     routing = Routing.load(retriever.corpus, settings.routing_dir)
+    registry.validate(retriever.corpus)  # intent data citing the corpus fails now, not mid-conversation
     store = await Store.open(settings.db_path, clock=clock, memory=memory)
     try:
         if not memory:

@@ -64,7 +64,7 @@ def active(ctx: Context) -> bool:
     return bool(ctx.bot.ephemeral.get(ctx.conv_key, {}).get("flow") == NAME)
 
 
-def validate(text: str, max_chars: int) -> str | None:
+def check_report(text: str, max_chars: int) -> str | None:
     """The phrase key of what is wrong with a report text, or None when it can be sent."""
     body = text.strip()
     if not body:
@@ -160,13 +160,13 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
     if step == "passphrase":
         return await _login(ctx, flow["code"], PASSPHRASE.search(text))
     if step in ("write", "review"):
-        problem = validate(text, _max())
+        problem = check_report(text, _max())
         if problem:
             return [_reply(ctx, say(NAME, problem, ctx.lang, n=len(text.strip()), max=_max()))]
         flow.update(step="review", draft=text.strip())
         return [_review(ctx, flow["draft"])]
     if step == "add":
-        problem = validate(text, _max())
+        problem = check_report(text, _max())
         if problem:
             return [_reply(ctx, say(NAME, problem, ctx.lang, n=len(text.strip()), max=_max()))]
         low, high = ctx.bot.settings.report_delay_seconds

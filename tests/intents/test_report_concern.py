@@ -19,6 +19,7 @@ from conftest import (
     DOC_KOMMUN,
     Cli,
     SessionIndex,
+    transcript,
 )
 
 # -- the questions: one per topic and language, worded so that they fit every role --------------------
@@ -261,23 +262,6 @@ def case_id(org: str, role: str, topic: str, lang: str) -> str:
 def quoted(passage: str) -> str:
     """A passage as the bot quotes it: a Markdown block quote, line by line, verbatim."""
     return "\n".join("> " + line for line in passage.splitlines())
-
-
-def transcript(cli: Cli, lines: list[str], *args: str) -> list[str]:
-    """Run `conductbot chat ARGS` over scripted lines; the bot's reply to each line, in order."""
-    r = cli.run("chat", *args, stdin="".join(line + "\n" for line in lines))
-    assert r.returncode == 0, str(r)
-    out, pos, spans = r.stdout, 0, []
-    for line in lines:
-        marker = f"> {line}\n"
-        i = out.find(marker, pos)
-        while i > 0 and out[i - 1] != "\n":
-            i = out.find(marker, i + 1)
-        assert i >= 0, f"the transcript does not echo {line!r}:\n{out}"
-        spans.append((i, i + len(marker)))
-        pos = i + len(marker)
-    ends = [s for s, _ in spans[1:]] + [len(out)]
-    return [out[b:e].strip() for (_, b), e in zip(spans, ends, strict=True)]
 
 
 def check_text(text: str, exp: dict[str, Any], lang: str, where: str) -> None:
