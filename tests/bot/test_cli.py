@@ -225,7 +225,7 @@ def test_eval_lists_misses_only_when_asked(cli, tmp_path):
     assert "out-of-scope abstained: 1/1" in quiet.stdout
     assert "MISS" not in quiet.stdout, "without --verbose the misses are not listed"
     assert "Vad är sexuella" not in quiet.stdout
-    loud = cli.run("eval", str(qs), "--verbose")
+    loud = cli.run("eval", str(qs), "--misses")
     assert "MISS | miss" in loud.stdout
 
 
