@@ -358,9 +358,9 @@ class Cases:
         await self._db.commit()
         return cur.rowcount > 0
 
-    async def purge_closed(self, keep_days: float) -> list[str]:
+    async def purge_closed(self, keep_days: float, now: float | None = None) -> list[str]:
         """Delete closed cases older than `keep_days` after closing; returns their codes."""
-        cutoff = self.clock() - keep_days * 86400
+        cutoff = (self.clock() if now is None else now) - keep_days * 86400
         async with self._db.execute("SELECT code FROM cases WHERE status='closed' AND closed < ?", (cutoff,)) as cur:
             codes = [r[0] for r in await cur.fetchall()]
         for code in codes:
@@ -390,6 +390,13 @@ class Cases:
         ) as cur:
             rows = await cur.fetchall()
         return [(i, o, c, k, json.loads(self._box.decrypt(p))) for i, o, c, k, p in rows]
+
+    async def report_pending(self, code: str) -> bool:
+        """True while the case's report itself still waits in the outbox."""
+        async with self._db.execute(
+            "SELECT 1 FROM pending_posts WHERE code=? AND kind='report'", (code.upper(),)
+        ) as cur:
+            return await cur.fetchone() is not None
 
     async def done_post(self, post_id: int) -> None:
         await self._db.execute("DELETE FROM pending_posts WHERE id=?", (post_id,))

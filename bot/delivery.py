@@ -72,9 +72,13 @@ async def deliver_due(bot: Bot, now: float | None = None) -> list[str]:
     cases = bot.cases
     lang = bot.settings.channel_lang
     done: list[str] = []
-    for post_id, org, code, kind, payload in await cases.due_posts(now):
+    due = await cases.due_posts(now)
+    due.sort(key=lambda post: post[3] != "report")  # reports first: their additions join their threads
+    for post_id, org, code, kind, payload in due:
         info = await cases.info(code) if code else None
         thread = info.thread if info else None
+        if kind != "report" and code and thread is None and await cases.report_pending(code):
+            continue  # an addition waits until its report is posted, so that it joins the report's thread
         msg_id = await bot.sender.post(
             org, "whistleblower", format_post(kind, payload, lang), thread if kind != "report" else None
         )
@@ -95,7 +99,7 @@ async def deliver_due(bot: Bot, now: float | None = None) -> list[str]:
                     )
                     await bot.sender.post(info.org, "whistleblower", text, info.thread)
                     done.append(f"{info.org}: reminder {kind} {info.code}")
-    for code in await cases.purge_closed(bot.settings.case_retention_days):
+    for code in await cases.purge_closed(bot.settings.case_retention_days, now):
         done.append(f"deleted closed case {code}")
     return done
 

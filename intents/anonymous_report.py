@@ -30,6 +30,9 @@ CODE = re.compile(r"\bVB-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b", re.I)
 PASSPHRASE = re.compile(r"\b[a-hj-np-z2-9]{5}(?:-[a-hj-np-z2-9]{5}){4}\b", re.I)
 MENTION = re.compile(r"<[!@#]|@(?:here|channel|everyone)\b|<at>|</at>", re.I)
 CANCEL = ("avbryt", "cancel", "stopp", "stop", "sluta", "/avbryt", "/cancel")
+SEND = ("skicka", "skicka den", "send", "send it", "ja, skicka", "yes, send")
+DISCARD = ("kasta", "kasta den", "discard", "släng", "delete it")
+REWRITE = ("skriv om", "rewrite", "ändra", "edit")
 
 
 @cache
@@ -159,6 +162,11 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
     step = flow.get("step")
     if step == "passphrase":
         return await _login(ctx, flow["code"], PASSPHRASE.search(text))
+    if step == "review":
+        word = normalize(text).strip().rstrip("!.")
+        for value, words in (("send", SEND), ("discard", DISCARD), ("rewrite", REWRITE)):
+            if word in words:
+                return await on_choice(ctx, value)
     if step in ("write", "review"):
         problem = check_report(text, _max())
         if problem:
