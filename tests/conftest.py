@@ -25,6 +25,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+# the shared dev question set; a copy lives in eval/ so that a clone without ../shared can test too
+DEV_SET = SHARED / "eval" / "dev.jsonl" if (SHARED / "eval" / "dev.jsonl").exists() else REPO / "eval" / "dev.jsonl"
 BUNDLED_CORPUS = REPO / "knowledge" / "corpus"
 ORGS = ("alingsas", "kommun", "vasteras")
 ST_MODEL = "st:sentence-transformers/all-MiniLM-L6-v2"

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ANSWER_KEYS, CITATION_KEYS, DOC_ALINGSAS, DOC_EMPLOYEES, ORGS, SHARED, clean_env
+from conftest import ANSWER_KEYS, CITATION_KEYS, DEV_SET, DOC_ALINGSAS, DOC_EMPLOYEES, ORGS, clean_env
 
 BATCH = [
     {"id": "q1", "org": "vasteras", "role": "employee", "q": "Vad är kränkande särbehandling?"},
@@ -199,7 +199,7 @@ def test_chat_with_empty_stdin_exits_cleanly(cli):
 
 
 def test_eval_prints_hit_at_1_and_hit_at_3(cli):
-    dev = SHARED / "eval" / "dev.jsonl"
+    dev = DEV_SET
     assert dev.exists(), f"{dev} is missing"
     r = cli.run("eval", str(dev))
     assert r.returncode == 0, str(r)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, SHARED, Cli, SessionIndex, clean_env
+from conftest import DEV_SET, REPO, Cli, SessionIndex, clean_env
 
 SDKS = ("slack_bolt", "slack_sdk", "botbuilder")
 CORE_PACKAGES = ("bot", "intents", "knowledge")
@@ -148,7 +148,7 @@ async def test_bot_handle_is_the_one_seam(tmp_path: Path, retriever, session_ind
 
 
 def test_dev_set_still_meets_the_targets(cli: Cli) -> None:
-    r = cli.run("eval", str(SHARED / "eval" / "dev.jsonl"))
+    r = cli.run("eval", str(DEV_SET))
     assert r.returncode == 0, str(r)
     m = re.search(r"answerable (\d+): hit@1 ([\d.]+)\s+hit@3 ([\d.]+)", r.stdout)
     assert m, r.stdout
