@@ -274,26 +274,25 @@ class Cases:
         box = nacl.secret.SecretBox(_kdf(passphrase.strip().lower(), salt))
         return nacl.public.PrivateKey(box.decrypt(locked))
 
-    async def messages_for_reporter(self, code: str, key: nacl.public.PrivateKey) -> list[tuple[str, float, str]]:
-        """(author, time, text) of every message on the case, opened with the reporter's key."""
+    async def _messages(self, code: str, key: nacl.public.PrivateKey, column: str) -> list[tuple[str, float, str]]:
         box = nacl.public.SealedBox(key)
         async with self._db.execute(
-            "SELECT author, created, for_reporter FROM case_messages WHERE code=? ORDER BY id", (code.upper(),)
-        ) as cur:
-            rows = await cur.fetchall()
-        return [(a, t, box.decrypt(b).decode()) for a, t, b in rows]
-
-    async def messages_for_function(self, code: str, key: nacl.public.PrivateKey) -> list[tuple[str, float, str]]:
-        """(author, time, text) of every message on the case, opened with the function's secret key."""
-        box = nacl.public.SealedBox(key)
-        async with self._db.execute(
-            "SELECT author, created, for_function FROM case_messages WHERE code=? ORDER BY id", (code.upper(),)
+            f"SELECT author, created, {column} FROM case_messages WHERE code=? ORDER BY id",
+            (code.upper(),),
         ) as cur:
             rows = await cur.fetchall()
         try:
             return [(a, t, box.decrypt(b).decode()) for a, t, b in rows]
         except nacl.exceptions.CryptoError as exc:
             raise CaseError("that key does not open this case") from exc
+
+    async def messages_for_reporter(self, code: str, key: nacl.public.PrivateKey) -> list[tuple[str, float, str]]:
+        """(author, time, text) of every message on the case, opened with the reporter's key."""
+        return await self._messages(code, key, "for_reporter")
+
+    async def messages_for_function(self, code: str, key: nacl.public.PrivateKey) -> list[tuple[str, float, str]]:
+        """(author, time, text) of every message on the case, opened with the function's secret key."""
+        return await self._messages(code, key, "for_function")
 
     async def _reporter_pub(self, code: str) -> tuple[str, nacl.public.PublicKey]:
         async with self._db.execute("SELECT org, reporter_pub FROM cases WHERE code=?", (code.upper(),)) as cur:

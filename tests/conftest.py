@@ -215,18 +215,23 @@ def cited_docs(answer: dict[str, Any]) -> list[str]:
     return [c["doc"] for c in answer["citations"]]
 
 
-def transcript(cli: Cli, lines: list[str], *args: str) -> list[str]:
-    """Run `conductbot chat ARGS` over scripted lines; the bot's reply to each line, in order."""
-    r = cli.run("chat", *args, stdin="".join(line + "\n" for line in lines))
-    assert r.returncode == 0, str(r)
-    out, pos, spans = r.stdout, 0, []
+def split_replies(out: str, lines: list[str]) -> list[str]:
+    """The bot's reply to each scripted line of a chat transcript, found after the line's echo ("> line")."""
+    pos, spans = 0, []
     for line in lines:
         marker = f"> {line}\n"
         i = out.find(marker, pos)
         while i > 0 and out[i - 1] != "\n":
             i = out.find(marker, i + 1)
-        assert i >= 0, f"the transcript does not echo {line!r}:\n{out}"
+        assert i >= 0, f"the transcript does not echo {line[:80]!r}:\n{out[:4000]}"
         spans.append((i, i + len(marker)))
         pos = i + len(marker)
     ends = [s for s, _ in spans[1:]] + [len(out)]
     return [out[b:e].strip() for (_, b), e in zip(spans, ends, strict=True)]
+
+
+def transcript(cli: Cli, lines: list[str], *args: str) -> list[str]:
+    """Run `conductbot chat ARGS` over scripted lines; the bot's reply to each line, in order."""
+    r = cli.run("chat", *args, stdin="".join(line + "\n" for line in lines))
+    assert r.returncode == 0, str(r)
+    return split_replies(r.stdout, lines)

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from conftest import DOC_EMPLOYEES, REPO, Cli, Run, clean_env
+from conftest import DOC_EMPLOYEES, REPO, Cli, Run, clean_env, split_replies
 
 CODE = re.compile(r"\bVB-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b")
 PASSPHRASE = re.compile(r"\b[a-hj-np-z2-9]{5}(?:-[a-hj-np-z2-9]{5}){4}\b")
@@ -41,21 +41,6 @@ OFFER_EN = "Anonymous report via the bot"
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def split_replies(out: str, lines: list[str]) -> list[str]:
-    """The bot's reply to each scripted line, found after the line's echo ("> line")."""
-    pos, spans = 0, []
-    for line in lines:
-        marker = f"> {line}\n"
-        i = out.find(marker, pos)
-        while i > 0 and out[i - 1] != "\n":
-            i = out.find(marker, i + 1)
-        assert i >= 0, f"the transcript does not echo {line[:80]!r}:\n{out[:4000]}"
-        spans.append((i, i + len(marker)))
-        pos = i + len(marker)
-    ends = [s for s, _ in spans[1:]] + [len(out)]
-    return [out[b:e].strip() for (_, b), e in zip(spans, ends, strict=True)]
 
 
 def talk(cli: Cli, lines: list[str], *args: str, verbose: bool = False) -> tuple[Run, list[str]]:
