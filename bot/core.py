@@ -101,7 +101,10 @@ class Bot:
         text = incoming.text.strip()
         remembered = self.ephemeral.get(conv_key, {}).get("lang") or state.get("lang") or profile.lang
         guess = detect_lang(text, default="") if text else ""
-        if text and (guess or len(text.split()) >= 3 or not remembered):
+        flow_lang = self.ephemeral.get(conv_key, {}).get("lang")
+        if flow_lang:  # a report being written keeps the language it started in, whatever the report says
+            lang = str(flow_lang)
+        elif text and (guess or len(text.split()) >= 3 or not remembered):
             lang = guess if guess and len(text.split()) < 3 else self.retriever.language(text)
         else:
             lang = remembered or _locale_lang(incoming.locale)

@@ -554,9 +554,9 @@ def test_bad_input_is_refused_and_nothing_is_half_stored(cli: Cli) -> None:
 
     # after a refusal the flow still takes a good report; markup is accepted but escaped in the post
     markup = "<b>fet</b> & co"
-    _, (_, refused, review, thanks) = talk(cli, ["/anmäl", "@channel kolla", markup, "Skicka"], "--user", "fia")
+    _, (_, refused, review, thanks) = talk(cli, ["/anmäl", "@channel kolla", markup, "1"], "--user", "fia")
     assert "omnämnanden" in refused
-    assert f"> {markup}" in review, review
+    assert f"> {markup}" in review and "[1] S" in review, review  # [1] Skicka / Send
     code, _ = sent(thanks)
     assert case_codes(cli) == [code]
     assert tick(cli, time.time() + 31 * 60) == [f"vasteras: report {code}"]
@@ -564,6 +564,20 @@ def test_bad_input_is_refused_and_nothing_is_half_stored(cli: Cli) -> None:
     assert "&lt;b&gt;fet&lt;/b&gt; &amp; co" in post["text"], post
     assert "<b>" not in post["text"], post
     assert markup in admin(cli, "case", "show", code).stdout, "the stored report is the text as written"
+
+
+def test_typing_the_send_label_sends_the_reviewed_report(cli: Cli) -> None:
+    """A Swedish flow: typing "Skicka" at the review sends the draft, whatever words the draft holds.
+
+    The review must offer its choices in the flow's language; if it switched to the language guessed
+    from the report text, "Skicka" would no longer match a shown label and would replace the draft.
+    """
+    draft = "<b>fet</b> & co"
+    _, (intro, review, thanks) = talk(cli, ["/anmäl", draft, "Skicka"], "--user", "gert")
+    assert "Skriv din rapport" in intro, intro
+    assert "Vill du skicka den?" in review and "[1] Skicka" in review, review
+    code, _ = sent(thanks)
+    assert draft in admin(cli, "case", "show", code).stdout
 
 
 # -- 7. deadlines and retention, with a controlled clock ---------------------------------------------
