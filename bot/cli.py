@@ -274,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # its debug log shows SQL parameters
     try:
         if args.cmd in ADMIN:
             from bot import cli_admin

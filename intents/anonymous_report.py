@@ -195,7 +195,7 @@ async def on_choice(ctx: Context, value: str) -> list[Reply]:
         return await start(ctx)
     if value in ("cancel", "discard", "done") or not flow:
         ctx.bot.ephemeral.pop(ctx.conv_key, None)
-        key = "discarded" if value == "discard" else "cancelled"
+        key = {"discard": "discarded", "done": "done"}.get(value, "cancelled")
         return [_reply(ctx, say(NAME, key, ctx.lang))]
     if value == "rewrite":
         flow.update(step="write", draft=None)

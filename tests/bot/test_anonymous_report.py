@@ -120,9 +120,9 @@ def query(home: Path, sql: str) -> list[tuple[Any, ...]]:
 class LiveChat:
     """`conductbot chat` kept running, so the database's -wal and -shm files can be read mid-conversation."""
 
-    def __init__(self, cli: Cli, *args: str) -> None:
+    def __init__(self, cli: Cli, *args: str, verbose: bool = False) -> None:
         self.p = subprocess.Popen(
-            [sys.executable, "-m", "bot", "chat", *args],
+            [sys.executable, "-m", "bot", *(("-v",) if verbose else ()), "chat", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -146,6 +146,10 @@ class LiveChat:
         with self._lock:
             return "".join(self._out)
 
+    def errors(self) -> str:
+        with self._lock:
+            return "".join(self._err)
+
     def say(self, line: str, expect: str, timeout: float = 60) -> str:
         """Type a line and wait until the reply holds `expect`; the reply."""
         start = len(self.text())
@@ -166,7 +170,9 @@ class LiveChat:
     def close(self) -> int:
         assert self.p.stdin is not None
         self.p.stdin.close()
-        return self.p.wait(timeout=60)
+        rc = self.p.wait(timeout=60)
+        time.sleep(0.1)  # the pumps read the last lines
+        return rc
 
 
 def concurrently(*calls: Any) -> list[Any]:
@@ -429,49 +435,77 @@ def test_an_early_addition_waits_for_its_report_and_joins_its_thread(cli: Cli) -
 # -- 4. anonymity: the marker identity is nowhere ----------------------------------------------------
 
 
-def test_the_reporter_identity_is_in_no_byte_anywhere(cli: Cli, tmp_path: Path) -> None:
+def test_the_reporter_identity_is_in_no_byte_anywhere(cli: Cli) -> None:
+    """The whole flow as user MARKER-U7F3Q9 (conversation "cli:MARKER-U7F3Q9"), every process with -v.
+
+    The data directory is searched while each chat is still running (so the SQLite -wal and -shm
+    files are there) and again at the end; so are every process's stdout and stderr and the posts.
+    """
     marker = "MARKER-U7F3Q9"
     user = ("--user", marker)
     cli.configure(report_delay_seconds=[60, 120])
     report = "Leverantören bjuder inköparen på resor varje vår."
-    runs: list[Run] = []
+    blobs: dict[str, bytes] = {}
+    logs: dict[str, str] = {}
+
+    def snapshot(label: str) -> None:
+        blobs.update({f"{label}:{name}": data for name, data in home_files(cli.home).items()})
 
     t0 = time.time()
-    r, replies = talk(cli, [ROUTING_SV, OFFER_SV, report, "Skicka"], *user, verbose=True)
-    runs.append(r)
-    assert OFFER_SV in replies[0]
-    code, phrase = sent(replies[3])
-    runs.append(admin(cli, "tick", "--now", iso(t0 + 30 * 60), verbose=True))
-    runs.append(admin(cli, "case", "reply", code, "Vi har tagit emot rapporten.", verbose=True))
-    runs.append(admin(cli, "case", "show", code, verbose=True))
-    lines = ["VB-ZZZZ-ZZZZ aaaaa-bbbbb-ccccc-ddddd-eeeee", "Hur fungerar visselblåsning?", f"{code} {phrase}",
-             "Lägg till information", "Resorna går till Mallorca."]  # fmt: skip
-    r, replies = talk(cli, lines, *user, verbose=True)
-    runs.append(r)
-    assert "stämmer inte" in replies[0], replies[0]
-    assert "återkoppling lämnad" in replies[2] and "tillagd" in replies[4], replies
-    runs.append(admin(cli, "tick", "--now", iso(time.time() + 30 * 60), verbose=True))
+    chat = LiveChat(cli, *user, verbose=True)
+    try:
+        assert OFFER_SV in chat.say(ROUTING_SV, OFFER_SV)
+        chat.say(OFFER_SV, "Skriv din rapport")
+        chat.say(report, "Vill du skicka den?")
+        code, phrase = sent(chat.say("Skicka", "lösenfras"))
+        snapshot("chat1")
+    finally:
+        assert chat.close() == 0
+    logs.update({"chat1.stdout": chat.text(), "chat1.stderr": chat.errors()})
+
+    for name, args in (
+        ("tick1", ("tick", "--now", iso(t0 + 30 * 60))),
+        ("reply", ("case", "reply", code, "Vi har tagit emot rapporten.")),
+        ("show", ("case", "show", code)),
+    ):
+        r = admin(cli, *args, verbose=True)
+        logs.update({f"{name}.stdout": r.stdout, f"{name}.stderr": r.stderr})
+
+    chat = LiveChat(cli, *user, verbose=True)
+    try:
+        assert "stämmer inte" in chat.say("VB-ZZZZ-ZZZZ aaaaa-bbbbb-ccccc-ddddd-eeeee", "stämmer inte")
+        chat.say("Hur fungerar visselblåsning?", "\n\n")
+        assert "återkoppling lämnad" in chat.say(f"{code} {phrase}", "Lägg till information")
+        chat.say("Lägg till information", "Skriv informationen")
+        chat.say("Resorna går till Mallorca.", "tillagd")
+        snapshot("chat2")
+    finally:
+        assert chat.close() == 0
+    logs.update({"chat2.stdout": chat.text(), "chat2.stderr": chat.errors()})
+    r = admin(cli, "tick", "--now", iso(time.time() + 30 * 60), verbose=True)
+    logs.update({"tick2.stdout": r.stdout, "tick2.stderr": r.stderr})
+    snapshot("end")
 
     posts = outbox(cli)
     assert len(posts) == 2 and posts[0]["text"].startswith(f"Anonymous report {code}"), posts
+    assert "Mallorca" in posts[1]["text"], posts
     for post in posts:
         assert set(post) == {"id", "channel", "thread", "text"}, post
-
-    blobs = home_files(cli.home)
-    assert "conductbot.sqlite3" in blobs and "outbox/vasteras.jsonl" in blobs, sorted(blobs)
-    for i, run in enumerate(runs):
-        blobs[f"run{i}.stdout"] = run.stdout.encode()
-        blobs[f"run{i}.stderr"] = run.stderr.encode()
     blobs["posts"] = json.dumps(posts, ensure_ascii=False).encode()
-    assert any(len(run.stderr) > 1000 for run in runs), "-v logged something"
-    # the search does find what is there: the case code is in the database and the posts
-    assert "conductbot.sqlite3" in where(code, blobs) and "posts" in where(code, blobs)
+    blobs.update({name: text.encode() for name, text in logs.items()})
+
+    # the search reads what it claims to: the live database files, the logs, the posts
+    for name in ("chat1:conductbot.sqlite3-wal", "chat2:conductbot.sqlite3-shm", "end:conductbot.sqlite3",
+                 "end:keys/vasteras.secret", "end:outbox/vasteras.jsonl"):  # fmt: skip
+        assert name in blobs, sorted(blobs)
+    assert all("handled intent=" in logs[f"{n}.stderr"] for n in ("chat1", "chat2")), "-v logs were captured"
+    assert "chat1:conductbot.sqlite3-wal" in where(code, blobs) and "posts" in where(code, blobs)
 
     for needle in (marker, f"cli:{marker}", "U7F3Q9"):
         assert not where(needle, blobs), f"{needle!r} found in {where(needle, blobs)}"
-    # nor is the passphrase or the report text in the logs or the database
+    # nor are the passphrase or the report's words in the logs or the database files
     for needle in (phrase, report, "Mallorca"):
-        leaks = [n for n in where(needle, blobs) if n.endswith(".stderr") or n.startswith("conductbot")]
+        leaks = [n for n in where(needle, blobs) if n.endswith(".stderr") or "conductbot.sqlite3" in n]
         assert not leaks, f"{needle!r} found in {leaks}"
 
 
