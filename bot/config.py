@@ -56,6 +56,14 @@ class Settings:
     report_delay_seconds: tuple[float, float] = (60.0, 1800.0)
     case_retention_days: float = 730  # closed cases are deleted this long after closing
     channel_lang: str = "sv"  # language of posts to the whistleblower channel
+    # where an organisation's named channels live: {org: {"whistleblower": "slack:C0123" | "teams:<id>"}};
+    # a name with no entry goes to the terminal outbox (<home>/outbox/<org>.jsonl)
+    channels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Slack: {"workspaces": {team_id: org}, "user_groups": {usergroup_id: role}}
+    slack: dict[str, Any] = field(default_factory=dict)
+    # Teams: {"tenants": {tenant_id: org}, "groups": {entra_group_id: role}}
+    teams: dict[str, Any] = field(default_factory=dict)
+    deliver_every_seconds: float = 30.0  # how often `conductbot serve` posts what has become due
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from bot.types import Choice
 from intents.phrases import say
 
 if TYPE_CHECKING:
@@ -26,9 +27,16 @@ REMIND_BEFORE_DAYS = {"ack": 2, "feedback": 14}
 
 
 class Sender(Protocol):
-    """Posts to an organisation's channel (`whistleblower`, or a channel id) and returns a message id."""
+    """Posts to an organisation's channel and returns the message's id (its thread).
 
-    async def post(self, org: str, channel: str, text: str, thread: str | None = None) -> str: ...
+    `channel` is a name the configuration maps to a place (`whistleblower`), or a place itself:
+    `slack:<channel or user id>`, `teams:<conversation id>`, or anything else for the outbox.
+    `choices` become buttons where the platform has them.
+    """
+
+    async def post(
+        self, org: str, channel: str, text: str, thread: str | None = None, choices: tuple[Choice, ...] = ()
+    ) -> str: ...
 
 
 class OutboxSender:
@@ -38,9 +46,14 @@ class OutboxSender:
         self.folder = folder
         self._lock = asyncio.Lock()
 
-    async def post(self, org: str, channel: str, text: str, thread: str | None = None) -> str:
+    async def post(
+        self, org: str, channel: str, text: str, thread: str | None = None, choices: tuple[Choice, ...] = ()
+    ) -> str:
         msg_id = secrets.token_hex(6)
-        line = json.dumps({"id": msg_id, "channel": channel, "thread": thread, "text": text}, ensure_ascii=False)
+        record: dict[str, object] = {"id": msg_id, "channel": channel, "thread": thread, "text": text}
+        if choices:
+            record["choices"] = [{"label": c.label, "value": c.value} for c in choices]
+        line = json.dumps(record, ensure_ascii=False)
         async with self._lock:
             await asyncio.to_thread(self._append, self.folder / f"{org}.jsonl", line)
         return msg_id
@@ -50,6 +63,40 @@ class OutboxSender:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as fh:
             fh.write(line + "\n")
+
+
+class RouterSender:
+    """Sends each post through the platform its place names, else through the fallback (the outbox).
+
+    Platforms register themselves when the server mounts them (`register("slack", sender)`); a
+    platform's sender gets the place without its prefix. Channel names resolve through
+    `Settings.channels` first, so `whistleblower` can live in Slack for one organisation and in Teams
+    for another.
+    """
+
+    def __init__(self, fallback: Sender, channels: dict[str, dict[str, str]] | None = None) -> None:
+        self.fallback = fallback
+        self.channels = channels or {}
+        self.platforms: dict[str, Sender] = {}
+
+    def register(self, platform: str, sender: Sender) -> None:
+        self.platforms[platform] = sender
+
+    def resolve(self, org: str, channel: str) -> tuple[str, str]:
+        """(platform, place) of a channel name or place; platform "" means the fallback."""
+        target = self.channels.get(org, {}).get(channel, channel)
+        platform, sep, place = target.partition(":")
+        if sep and platform in self.platforms and place:
+            return platform, place
+        return "", channel
+
+    async def post(
+        self, org: str, channel: str, text: str, thread: str | None = None, choices: tuple[Choice, ...] = ()
+    ) -> str:
+        platform, place = self.resolve(org, channel)
+        if platform:
+            return await self.platforms[platform].post(org, place, text, thread, choices)
+        return await self.fallback.post(org, channel, text, thread, choices)
 
 
 def escape(text: str) -> str:

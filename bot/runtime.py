@@ -10,7 +10,7 @@ from typing import Any
 from bot.cases import Cases
 from bot.config import Settings
 from bot.core import Bot
-from bot.delivery import OutboxSender, Sender
+from bot.delivery import OutboxSender, RouterSender, Sender
 from bot.store import Store
 from intents import registry
 from knowledge.corpus import load_corpus
@@ -51,7 +51,7 @@ async def build_bot(
         if not memory:
             await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
         cases = await Cases.open(store.db, settings.home, clock=clock)
-        sender = sender or OutboxSender(settings.home / "outbox")
+        sender = sender or RouterSender(OutboxSender(settings.home / "outbox"), settings.channels)
         return Bot(retriever, settings, store, routing, cases, sender, clock=clock)
     except BaseException:
         await store.close()  # an open connection's thread would keep the process alive

@@ -48,8 +48,25 @@ def _flow(ctx: Context) -> dict[str, Any]:
     return ctx.bot.ephemeral.setdefault(ctx.conv_key, {})
 
 
-def _reply(ctx: Context, text: str, choices: tuple[Choice, ...] = (), cites: tuple[Citation, ...] = ()) -> Reply:
-    return Reply(text=text, choices=choices, citations=cites, private=True, intent=NAME, lang=ctx.lang, abstained=True)
+def _reply(
+    ctx: Context,
+    text: str,
+    choices: tuple[Choice, ...] = (),
+    cites: tuple[Citation, ...] = (),
+    ask: str | None = None,
+    error: bool = False,
+) -> Reply:
+    """A private reply of this flow. `ask` names the free text it waits for (`report`, `passphrase`,
+    `addition`): chat platforms collect that in a form (a Slack modal, a Teams card) rather than in the
+    message history; `error` marks a reply that rejects what was written, so the form can show it."""
+    meta: dict[str, object] = {}
+    if ask:
+        meta["input"] = ask
+    if error:
+        meta["error"] = True
+    return Reply(
+        text=text, choices=choices, citations=cites, private=True, intent=NAME, lang=ctx.lang, abstained=True, meta=meta
+    )
 
 
 def available(ctx: Context) -> bool:
@@ -102,7 +119,8 @@ async def start(ctx: Context) -> list[Reply]:
     external = ("to use " if ctx.lang == "en" else "att använda ") + str(channel.get(ctx.lang) or channel.get("sv"))
     ctx.bot.ephemeral[ctx.conv_key] = {"flow": NAME, "step": "write", "lang": ctx.lang}
     text = say(NAME, "intro", ctx.lang, external=external) + "\n\n" + say(NAME, "write", ctx.lang)
-    return [_reply(ctx, text, (Choice(say(NAME, "cancel_choice", ctx.lang), f"{PREFIX}cancel"),), _citations(ctx))]
+    cancel = (Choice(say(NAME, "cancel_choice", ctx.lang), f"{PREFIX}cancel"),)
+    return [_reply(ctx, text, cancel, _citations(ctx), ask="report")]
 
 
 def _review(ctx: Context, draft: str) -> Reply:
@@ -125,7 +143,7 @@ async def handle(ctx: Context) -> list[Reply]:
 async def _login(ctx: Context, code: str, phrase: re.Match[str] | None) -> list[Reply]:
     if phrase is None:
         ctx.bot.ephemeral[ctx.conv_key] = {"flow": NAME, "step": "passphrase", "code": code, "lang": ctx.lang}
-        return [_reply(ctx, say(NAME, "ask_passphrase", ctx.lang, code=code))]
+        return [_reply(ctx, say(NAME, "ask_passphrase", ctx.lang, code=code), ask="passphrase")]
     try:
         key = await ctx.bot.cases.unlock(code, phrase.group(0))
     except CaseError as exc:
@@ -170,13 +188,15 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
     if step in ("write", "review"):
         problem = check_report(text, _max())
         if problem:
-            return [_reply(ctx, say(NAME, problem, ctx.lang, n=len(text.strip()), max=_max()))]
+            msg = say(NAME, problem, ctx.lang, n=len(text.strip()), max=_max())
+            return [_reply(ctx, msg, ask="report", error=True)]
         flow.update(step="review", draft=text.strip())
         return [_review(ctx, flow["draft"])]
     if step == "add":
         problem = check_report(text, _max())
         if problem:
-            return [_reply(ctx, say(NAME, problem, ctx.lang, n=len(text.strip()), max=_max()))]
+            msg = say(NAME, problem, ctx.lang, n=len(text.strip()), max=_max())
+            return [_reply(ctx, msg, ask="addition", error=True)]
         low, high = ctx.bot.settings.report_delay_seconds
         try:
             await ctx.bot.cases.add_from_reporter(flow["code"], text.strip(), random.uniform(low, high))
@@ -199,14 +219,14 @@ async def on_choice(ctx: Context, value: str) -> list[Reply]:
         return [_reply(ctx, say(NAME, key, ctx.lang))]
     if value == "rewrite":
         flow.update(step="write", draft=None)
-        return [_reply(ctx, say(NAME, "write", ctx.lang))]
+        return [_reply(ctx, say(NAME, "write", ctx.lang), ask="report")]
     if value == "add" and flow.get("code"):
         info = await ctx.bot.cases.info(flow["code"])
         if info is None or info.status == "closed":
             ctx.bot.ephemeral.pop(ctx.conv_key, None)
             return [_reply(ctx, say(NAME, "closed_case", ctx.lang))]
         flow["step"] = "add"
-        return [_reply(ctx, say(NAME, "add_write", ctx.lang))]
+        return [_reply(ctx, say(NAME, "add_write", ctx.lang), ask="addition")]
     if value == "send" and flow.get("step") == "review" and flow.get("draft"):
         draft = flow["draft"]
         ctx.bot.ephemeral.pop(ctx.conv_key, None)

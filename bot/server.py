@@ -1,0 +1,137 @@
+"""`conductbot serve`: one aiohttp server for every chat platform, plus the delivery loop.
+
+Routes: `GET /healthz`, and whatever the platform adapters mount: Slack at `/slack/events`, Teams
+at `/api/messages`. A platform is mounted when its settings are present (Slack: SLACK_BOT_TOKEN and
+SLACK_SIGNING_SECRET; Teams: see adapters/teams); with none the server still runs and says so.
+The delivery loop posts what has become due (delayed anonymous reports, deadline reminders,
+scheduled reminders and prompts) every `deliver_every_seconds`.
+
+An adapter module `adapters.<platform>.server` provides
+`async def mount(app, bot, settings, options) -> Mounted | None`: it adds its routes to `app` and
+returns the sender the router uses for places named `<platform>:...` (None when not configured).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.core import Bot
+from bot.delivery import RouterSender, Sender, deliver_due
+
+log = logging.getLogger(__name__)
+
+PLATFORMS = ("slack", "teams")
+MAX_BODY = 1024 * 1024  # larger request bodies get 413
+
+
+@dataclass(slots=True)
+class Mounted:
+    """What a platform adapter gives the server: its sender, and work to start and stop with it."""
+
+    name: str
+    sender: Sender | None = None
+    start: Callable[[], Awaitable[None]] | None = None
+    stop: Callable[[], Awaitable[None]] | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+BOT_KEY = web.AppKey("bot", Bot)
+MOUNTED_KEY = web.AppKey("mounted", list)
+
+
+async def build_app(bot: Bot, settings: Settings, options: dict[str, Any] | None = None) -> web.Application:
+    """The aiohttp application with every configured platform mounted."""
+    options = options or {}
+    app = web.Application(client_max_size=MAX_BODY)
+    app[BOT_KEY] = bot
+    mounted: list[Mounted] = []
+    for name in PLATFORMS:
+        module = importlib.import_module(f"adapters.{name}.server")
+        result = await module.mount(app, bot, settings, options)
+        if result is None:
+            continue
+        mounted.append(result)
+        if result.sender is not None and isinstance(bot.sender, RouterSender):
+            bot.sender.register(name, result.sender)
+    app[MOUNTED_KEY] = mounted
+    app.router.add_get("/healthz", _healthz)
+    if not mounted:
+        log.warning("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or MicrosoftAppId")
+    return app
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    bot = request.app[BOT_KEY]
+    return web.json_response(
+        {
+            "status": "ok",
+            "platforms": [m.name for m in request.app[MOUNTED_KEY]],
+            "passages": len(bot.retriever.corpus.passages),
+        }
+    )
+
+
+async def delivery_loop(bot: Bot, every: float) -> None:
+    """Post what has become due, forever; one failed round is logged and the next one retries."""
+    while True:
+        try:
+            done = await deliver_due(bot)
+            if done:
+                log.info("delivered %d due posts", len(done))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("delivery round failed; retrying in %.0f s", every)
+        await asyncio.sleep(every)
+
+
+async def serve(settings: Settings, host: str, port: int, options: dict[str, Any] | None = None) -> int:
+    """Run the server until SIGINT or SIGTERM."""
+    from bot.runtime import build_bot
+
+    bot = await build_bot(settings)
+    runner: web.AppRunner | None = None
+    tasks: list[asyncio.Task[None]] = []
+    mounted: list[Mounted] = []
+    try:
+        app = await build_app(bot, settings, options)
+        mounted = app[MOUNTED_KEY]
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        for m in mounted:
+            if m.start is not None:
+                await m.start()
+        tasks.append(asyncio.create_task(delivery_loop(bot, settings.deliver_every_seconds)))
+        log.info("listening on http://%s:%d (%s)", host, port, ", ".join(m.name for m in mounted) or "no platform")
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for m in mounted:
+            if m.stop is not None:
+                with contextlib.suppress(Exception):
+                    await m.stop()
+        if runner is not None:
+            await runner.cleanup()
+        await bot.close()
+    return 0
