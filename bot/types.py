@@ -26,6 +26,9 @@ class Incoming:
     role: str | None = None
     locale: str | None = None
     platform: str = "cli"
+    # where a later post to this conversation goes (a reminder, a prompt): `slack:<channel>`,
+    # `teams:<conversation id>`; empty for the terminal, whose posts go to the outbox
+    place: str = ""
 
 
 @dataclass(frozen=True, slots=True)
