@@ -99,14 +99,10 @@ class RouterSender:
         return await self.fallback.post(org, channel, text, thread, choices)
 
 
-def escape(text: str) -> str:
-    """Text safe to post: no markup or mentions can be injected (Slack and Teams both honour &lt; &gt;)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def format_post(kind: str, payload: dict[str, str], lang: str) -> str:
-    """The channel text of a queued post. Never carries who sent it, when, or from where."""
-    return say("anonymous_report", f"post_{kind}", lang, code=payload["code"], text=escape(payload["text"]))
+    """The channel text of a queued post (plain text: each platform's sender escapes markup and mentions).
+    Never carries who sent it, when, or from where."""
+    return say("anonymous_report", f"post_{kind}", lang, code=payload["code"], text=payload["text"])
 
 
 async def deliver_due(bot: Bot, now: float | None = None) -> list[str]:

@@ -1,0 +1,246 @@
+"""The Slack app through the front door: signed HTTP requests to `conductbot serve`, Slack's Web API a
+local fake that records every call (tests/fakes/fake_slack.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fakes"))
+
+import pytest
+from conftest import SessionIndex
+from fake_slack import BOT_USER, TEAM, FakeSlack
+from slack_harness import MANAGERS, WHISTLE, SlackApp, start_server, stop_server, text_of
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeSlack]:
+    f = FakeSlack().start()
+    f.groups[MANAGERS] = ["UMANAGER1"]
+    yield f
+    f.stop()
+
+
+@pytest.fixture(scope="module")
+def slack(tmp_path_factory: pytest.TempPathFactory, session_index: SessionIndex, fake: FakeSlack) -> Iterator[SlackApp]:
+    app = start_server(tmp_path_factory.mktemp("slack"), session_index.cache, fake)
+    yield app
+    stop_server(app)
+
+
+QUESTION = "who do I tell if a colleague is intoxicated?"
+
+
+def posts(app: SlackApp, channel: str, count: int = 1, timeout: float = 30.0) -> list[dict]:
+    return [c.args for c in app.fake.wait("chat.postMessage", count, timeout, where=lambda a: a["channel"] == channel)]
+
+
+def test_dm_question_is_answered_with_the_manager_and_the_code(slack: SlackApp) -> None:
+    r = slack.dm("UEMPLOY01", QUESTION)
+    assert r.status == 200, r
+    assert r.seconds < 1.0, "the event is acknowledged before it is answered"
+    answer = posts(slack, "DEMPLOY01")[0]
+    text = text_of(answer)
+    assert "manager" in text.lower(), text
+    assert "Bemötandekod" in text and "&gt;" not in answer["text"][:3], text
+    assert answer.get("thread_ts") in (None, ""), "a DM is answered in the DM, not in a thread"
+    assert any(b["type"] == "actions" for b in answer["blocks"]), "feedback buttons"
+    call = slack.fake.of("chat.postMessage")[0]
+    assert call.token == "xoxb-test-token"
+    # feedback: a click is acknowledged, the buttons are replaced, and a thank-you follows
+    r = slack.click("UEMPLOY01", answer, "👍")
+    assert r.status == 200
+    slack.fake.wait("chat.update", where=lambda a: a["channel"] == "DEMPLOY01")
+    ask_role = posts(slack, "DEMPLOY01", 2)[1]
+    assert "role" in ask_role["text"], "the role question follows as its own message"
+    thanks = posts(slack, "DEMPLOY01", 3)[2]
+    assert text_of(thanks).strip(), thanks
+
+
+def test_retries_never_answer_twice(slack: SlackApp) -> None:
+    first = slack.dm("URETRY001", "får jag ta emot en gåva från en leverantör?", event_id="EvRETRY1")
+    assert first.status == 200
+    for n in (1, 2):
+        again = slack.dm("URETRY001", "får jag ta emot en gåva från en leverantör?", event_id="EvRETRY1", retry=n)
+        assert again.status == 200
+    posts(slack, "DRETRY001")
+    time.sleep(1.0)
+    assert len(slack.fake.of("chat.postMessage")) >= 1
+    assert len([c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "DRETRY001"]) == 1
+
+
+def test_bad_signatures_get_401_and_change_nothing(slack: SlackApp) -> None:
+    body = json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": TEAM,
+            "event_id": "EvBAD0001",
+            "event": {
+                "type": "message",
+                "channel": "DBADSIG01",
+                "user": "UBADSIG01",
+                "text": QUESTION,
+                "ts": "1.1",
+                "channel_type": "im",
+            },
+        }
+    ).encode()
+    assert slack.post(body, "application/json").status == 401  # no signature
+    assert (
+        slack.post(
+            body, "application/json", {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": str(int(time.time()))}
+        ).status
+        == 401
+    )
+    assert slack.signed(body, "application/json", secret="not-the-secret").status == 401
+    assert slack.signed(body, "application/json", timestamp=int(time.time()) - 6 * 60).status == 401  # replayed
+    # malformed or oversized bodies: a clear 4xx, also when signed
+    bad = slack.signed(b"{not json", "application/json")
+    assert bad.status == 400 and "malformed" in bad.body
+    assert slack.signed(b"hello", "text/plain").status == 400
+    big = b'{"type": "event_callback", "x": "' + b"a" * (2 * 1024 * 1024) + b'"}'
+    assert slack.signed(big, "application/json").status == 413
+    time.sleep(0.8)
+    assert not [c for c in slack.fake.calls if c.args.get("channel") == "DBADSIG01"], "nothing was answered"
+    # a good signature on the same body is accepted, proving the rejections were about the signature
+    assert slack.signed(body, "application/json").status == 200
+    posts(slack, "DBADSIG01")
+
+
+def test_mention_answers_in_the_thread_and_the_thread_continues(slack: SlackApp) -> None:
+    ts = f"{time.time():.6f}"
+    r = slack.event(
+        {
+            "type": "app_mention",
+            "channel": "CGENERAL1",
+            "user": "UCHAN0001",
+            "text": f"<@{BOT_USER}> får jag ta emot en gåva från en leverantör?",
+            "ts": ts,
+        }
+    )
+    assert r.status == 200
+    answer = posts(slack, "CGENERAL1")[0]
+    assert answer["thread_ts"] == ts, "a channel is answered in the mention's thread"
+    assert "Bemötandekod" in text_of(answer) and "muta" in text_of(answer), text_of(answer)
+    before = len(posts(slack, "CGENERAL1"))
+    # a reply in the thread without a mention continues the conversation
+    slack.event(
+        {
+            "type": "message",
+            "channel": "CGENERAL1",
+            "channel_type": "channel",
+            "user": "UCHAN0001",
+            "text": "vem ska jag säga till om en kollega är full?",
+            "ts": f"{time.time():.6f}",
+            "thread_ts": ts,
+        }
+    )
+    second = posts(slack, "CGENERAL1", before + 1)[before]
+    assert second["thread_ts"] == ts
+    assert "chef" in text_of(second).lower()
+    # messages in threads the bot is not in are not answered
+    slack.event(
+        {
+            "type": "message",
+            "channel": "CGENERAL1",
+            "channel_type": "channel",
+            "user": "UCHAN0001",
+            "text": "vem ska jag säga till?",
+            "ts": f"{time.time():.6f}",
+            "thread_ts": "1600000000.000001",
+        }
+    )
+    time.sleep(1.0)
+    assert all(p["thread_ts"] == ts for p in posts(slack, "CGENERAL1"))
+
+
+def test_slash_command_four_question_check_with_buttons(slack: SlackApp) -> None:
+    r = slack.command("UFOURQ001", "fyra frågor", channel="CGENERAL1")
+    assert r.status == 200 and r.seconds < 1.0
+    assert "direktmeddelande" in r.body, "said where the answer goes"
+    (first,) = posts(slack, "DFOURQ001")
+    assert first["text"].strip(), first
+    # click through: each click is acknowledged, the clicked buttons are replaced, the next step follows
+    slack.click("UFOURQ001", first, "")  # the first button, whatever it is
+    updated = slack.fake.wait("chat.update", where=lambda a: a["channel"] == "DFOURQ001")
+    assert not any(b["type"] == "actions" for b in updated[0].args["blocks"])
+    second = posts(slack, "DFOURQ001", 2)[1]
+    assert second["text"] != first["text"]
+    for word in ("hjälp", "help"):
+        assert slack.command("UFOURQ002", word).status == 200
+    helps = posts(slack, "DFOURQ002", 2)
+    assert all(any(b["type"] == "actions" for b in h["blocks"]) for h in helps), "help offers its menu as buttons"
+
+
+def test_app_home_shows_profile_and_role_from_user_group(slack: SlackApp) -> None:
+    slack.event({"type": "app_home_opened", "user": "UMANAGER1", "channel": "DMANAGER1", "tab": "home", "ts": "1.2"})
+    (home,) = [c.args for c in slack.fake.wait("views.publish", where=lambda a: a["user_id"] == "UMANAGER1")]
+    text = text_of(home["view"])
+    assert home["view"]["type"] == "home"
+    assert "Västerås" in text and "chef" in text, text  # organisation from the workspace, role from the group
+    slack.fake.locales["UENGLISH1"] = "en-GB"
+    slack.event({"type": "app_home_opened", "user": "UENGLISH1", "channel": "DENGLISH1", "tab": "home", "ts": "1.3"})
+    (home,) = [c.args for c in slack.fake.wait("views.publish", where=lambda a: a["user_id"] == "UENGLISH1")]
+    assert "Your profile" in text_of(home["view"]), "the Slack locale picks the language"
+
+
+def test_anonymous_report_in_a_modal_reaches_the_whistleblower_channel(slack: SlackApp) -> None:
+    user = "UREPORT01"
+    report = "Min chef tar emot presentkort <b>varje vecka</b> från en leverantör & delar ut uppdrag."
+    r = slack.command(user, "anmäl")
+    assert r.status == 200
+    (opened,) = slack.fake.wait("views.open")[-1:]
+    view = opened.args["view"]
+    assert view["type"] == "modal" and any(b["type"] == "input" for b in view["blocks"])
+    assert "visselblås" in text_of(view).lower()
+    # a refused text is shown as an error on the field
+    bad = slack.submit(user, view, "@channel titta", opened.args["view_id_"])
+    assert bad.json()["response_action"] == "errors", bad.body
+    review = slack.submit(user, view, report, opened.args["view_id_"])
+    data = review.json()
+    assert data["response_action"] == "update", review.body
+    assert "presentkort" in text_of(data["view"])
+    slack.click_view(user, data["view"], "Skicka", opened.args["view_id_"])
+    final = slack.fake.wait("views.update", where=lambda a: a["view_id"] == opened.args["view_id_"])[0].args["view"]
+    code = re.search(r"VB-[A-Z0-9]{4}-[A-Z0-9]{4}", text_of(final))
+    phrase = re.search(r"[a-z2-9]{5}(?:-[a-z2-9]{5}){4}", text_of(final))
+    assert code and phrase, text_of(final)
+    # posted to the whistleblower channel by the delivery loop, markup escaped, nothing about the reporter
+    (post,) = posts(slack, WHISTLE, timeout=20)
+    assert code.group(0) in post["text"] and "presentkort" in post["text"]
+    assert (
+        "<b>" not in json.dumps(post)
+        and "&lt;b&gt;varje vecka&lt;/b&gt; från en leverantör &amp; delar" in post["text"]
+    )
+    assert user not in json.dumps(post)
+    # the report text never went into a chat message to the reporter
+    for c in slack.fake.calls:
+        if c.method in ("chat.postMessage", "chat.postEphemeral") and c.args["channel"] != WHISTLE:
+            assert "presentkort" not in json.dumps(c.args, ensure_ascii=False)
+    # the handler answers in the case's thread; the reporter reads it after logging in
+    slack.event(
+        {
+            "type": "message",
+            "channel": WHISTLE,
+            "channel_type": "channel",
+            "user": "UHANDLER1",
+            "text": "Tack, vi har tagit emot anmälan och utreder. !kvittera",
+            "ts": f"{time.time():.6f}",
+            "thread_ts": post["ts_"],
+        }
+    )
+    note = slack.fake.wait("chat.postMessage", where=lambda a: a["channel"] == WHISTLE and a.get("thread_ts"))[0]
+    assert code.group(0) in note.args["text"]
+    slack.dm(user, f"{code.group(0)} {phrase.group(0)}")
+    status = posts(slack, "D" + user[1:])[-1]
+    assert "utreder" in text_of(status), text_of(status)
+    # the reporter's Slack id is nowhere in the data directory or the server's log
+    for path in slack.home.rglob("*"):
+        if path.is_file():
+            assert user.encode() not in path.read_bytes(), path
+    assert user not in slack.log_text() and "presentkort" not in slack.log_text()
