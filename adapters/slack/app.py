@@ -46,6 +46,28 @@ MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 ROLE_ORDER = {r: i for i, r in enumerate(reversed(ROLES))}  # group_leader first when someone is in several groups
 
 
+# The bot token scopes each event and Web API method needs: the manifest asks for exactly these.
+EVENT_SCOPES = {
+    "message.im": "im:history",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "app_mention": "app_mentions:read",
+    "app_home_opened": None,
+}
+METHOD_SCOPES = {
+    "chat_postMessage": "chat:write",
+    "chat_postEphemeral": "chat:write",
+    "chat_update": "chat:write",
+    "conversations_open": "im:write",
+    "users_info": "users:read",
+    "usergroups_users_list": "usergroups:read",
+    "views_open": None,
+    "views_update": None,
+    "views_publish": None,
+}
+COMMAND_SCOPE = "commands"
+
+
 @dataclass(frozen=True, slots=True)
 class Where:
     """Where a conversation lives: its id, the channel and thread to post in, and its place for later posts."""
@@ -140,7 +162,7 @@ class SlackFrontEnd:
         app.view_submission(bk.VIEW_ID)(self.on_submit)
         app.view_closed(bk.VIEW_ID)(self.on_closed)
 
-    #: what the manifest must declare for what `_register` listens to (checked by a test)
+    #: what manifest/slack/manifest.yaml must declare for what `_register` listens to (tests check it)
     EVENTS = ("message.im", "message.channels", "message.groups", "app_mention", "app_home_opened")
     COMMANDS = (COMMAND,)
 

@@ -244,3 +244,62 @@ def test_anonymous_report_in_a_modal_reaches_the_whistleblower_channel(slack: Sl
         if path.is_file():
             assert user.encode() not in path.read_bytes(), path
     assert user not in slack.log_text() and "presentkort" not in slack.log_text()
+
+
+def test_private_replies_in_a_channel_are_ephemeral_and_the_form_opens_from_them(slack: SlackApp) -> None:
+    ts = f"{time.time():.6f}"
+    slack.event(
+        {
+            "type": "app_mention",
+            "channel": "CGENERAL2",
+            "user": "UPRIVATE1",
+            "text": f"<@{BOT_USER}> anmäl anonymt",
+            "ts": ts,
+        }
+    )
+    (eph,) = [c.args for c in slack.fake.wait("chat.postEphemeral", where=lambda a: a["channel"] == "CGENERAL2")]
+    assert eph["user"] == "UPRIVATE1" and eph["thread_ts"] == ts
+    assert not [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "CGENERAL2"], "nothing public"
+    # the "write the report" button opens the form; closing it cancels the report and says so privately
+    slack.click("UPRIVATE1", {**eph, "ts_": eph.get("ts_") or ts}, "Skriv anmälan", ephemeral=True)
+    opened = slack.fake.wait("views.open", where=lambda a: "CGENERAL2" in a["view"]["private_metadata"])[0]
+    assert any(b["type"] == "input" for b in opened.args["view"]["blocks"])
+    slack.close("UPRIVATE1", opened.args["view"], opened.args["view_id_"])
+    later = slack.fake.wait("chat.postEphemeral", 2, where=lambda a: a["channel"] == "CGENERAL2")[1].args
+    assert "avbr" in later["text"].lower() or "inget" in later["text"].lower(), later["text"]
+
+
+def test_socket_mode_answers_without_a_public_url(tmp_path: Path, session_index: SessionIndex, fake: FakeSlack) -> None:
+    app = start_server(tmp_path, session_index.cache, fake, {"SLACK_APP_TOKEN": "xapp-1-test"}, ["--socket-mode"])
+    try:
+        body = {
+            "team_id": TEAM,
+            "api_app_id": "A0000001",
+            "type": "event_callback",
+            "event_id": "EvSOCKET01",
+            "event_time": int(time.time()),
+            "event": {
+                "type": "message",
+                "channel": "DSOCKET01",
+                "user": "USOCKET01",
+                "text": QUESTION,
+                "ts": "1.5",
+                "channel_type": "im",
+                "event_ts": "1.5",
+            },
+        }
+        fake.push(
+            {
+                "envelope_id": "env-1",
+                "type": "events_api",
+                "accepts_response_payload": False,
+                "retry_attempt": 0,
+                "payload": body,
+            }
+        )
+        answer = fake.wait("chat.postMessage", where=lambda a: a["channel"] == "DSOCKET01")[0].args
+        assert "manager" in answer["text"]
+        assert any(a.get("envelope_id") == "env-1" for a in fake.socket_acks), "the envelope was acknowledged"
+        assert any(c.token == "xapp-1-test" for c in fake.of("apps.connections.open"))
+    finally:
+        stop_server(app)
