@@ -246,6 +246,10 @@ class SlackFrontEnd:
         try:
             async with lock:  # one message at a time per conversation, in the order they came
                 return await self.bot.handle(incoming)
+        except Exception:
+            log.exception("the bot failed on a Slack message")  # the traceback carries no message text
+            lang = "en" if (locale or "").startswith("en") else "sv"
+            return [Reply(text=bk.word("error", lang), intent="error", lang=lang, abstained=True)]
         finally:
             if not lock.locked() and not getattr(lock, "_waiters", None):
                 self._locks.pop(where.conversation, None)
