@@ -22,7 +22,7 @@ from knowledge.orgs import org_name
 from knowledge.text import normalize
 
 if TYPE_CHECKING:
-    from bot.core import Context
+    from bot.core import Bot, Context
 
 NAME = "anonymous_report"
 PREFIX = "report:"
@@ -244,3 +244,22 @@ def offer(lang: str) -> Choice:
 
 def _day(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d")
+
+
+async def handler_reply(bot: Bot, code: str, text: str, lang: str) -> list[str]:
+    """A handler's reply in a case's channel thread: status commands applied, the rest stored for the
+    reporter (encrypted to them). Returns the notes to post back in the thread."""
+    body = text.strip()
+    notes: list[str] = []
+    for status, words in load(NAME).get("handler_commands", {}).items():
+        for word in words:
+            pattern = rf"(?<!\S){re.escape(word)}(?!\S)"
+            if re.search(pattern, body, re.I):
+                body = re.sub(pattern, "", body, flags=re.I).strip()
+                await bot.cases.set_status(code, status)
+                statuses: dict[str, str] = load(NAME)[lang]["statuses"]
+                notes.append(say(NAME, "handler_status", lang, code=code, status=statuses.get(status, status)))
+    if body:
+        await bot.cases.answer(code, body)
+        notes.append(say(NAME, "handler_saved", lang, code=code))
+    return notes

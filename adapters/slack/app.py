@@ -32,6 +32,7 @@ from adapters.slack import blocks as bk
 from bot.config import Settings
 from bot.core import Bot
 from bot.types import ROLES, Choice, Incoming, Reply
+from intents import anonymous_report
 from intents.phrases import load as load_phrases
 from knowledge.orgs import org_name
 
@@ -313,19 +314,7 @@ class SlackFrontEnd:
         if code is None:
             return False
         body = MENTION.sub("", text).strip()
-        lang = self.settings.channel_lang
-        commands: dict[str, list[str]] = bk.words().get("handler_commands", {})
-        notes: list[str] = []
-        for status, cmds in commands.items():
-            for cmd in cmds:
-                if re.search(rf"(?<!\S){re.escape(cmd)}(?!\S)", body, re.I):
-                    body = re.sub(rf"(?<!\S){re.escape(cmd)}(?!\S)", "", body, flags=re.I).strip()
-                    await self.bot.cases.set_status(code, status)
-                    statuses = load_phrases("anonymous_report")[lang]["statuses"]
-                    notes.append(bk.word("handler_status", lang, code=code, status=statuses.get(status, status)))
-        if body:
-            await self.bot.cases.answer(code, body)
-            notes.append(bk.word("handler_saved", lang, code=code))
+        notes = await anonymous_report.handler_reply(self.bot, code, body, self.settings.channel_lang)
         for note in notes:
             await self.client.chat_postMessage(channel=channel, thread_ts=thread, text=bk.escape(note))
         return True
