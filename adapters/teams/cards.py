@@ -1,0 +1,144 @@
+"""Core replies as Teams activities: plain messages, and Adaptive Cards (1.5) for choices and forms.
+
+Pure functions from `Reply` and phrases to Bot Framework JSON; nothing here talks to Teams. A card
+button's data carries the choice and the conversation (`{"choice": ..., "c": ...}`); a form's submit
+carries what it asks for (`{"input": "report", "text": <typed>}`); `"form": 1` marks a card that is
+updated in place rather than answered with new messages (the anonymous report).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.types import Choice, Reply
+
+CARD = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+INPUT_MAX = 4000
+
+
+@cache
+def words() -> dict[str, Any]:
+    """adapters/teams/teams.yaml."""
+    return yaml.safe_load(Path(__file__).with_name("teams.yaml").read_text(encoding="utf-8"))
+
+
+def word(key: str, lang: str, /, **values: object) -> Any:
+    table: Any = words().get(lang) or words()["sv"]
+    for part in key.split("."):
+        table = table[part]
+    return table.format(**values) if values and isinstance(table, str) else table
+
+
+def escape(text: str) -> str:
+    """Plain text safe in a Teams message: no HTML, no <at> mentions can be injected."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markdown(text: str) -> str:
+    """Reply text as a Teams markdown message: escaped, quoted lines (`> `) kept as quotes, line breaks kept."""
+    out = []
+    for para in text.strip().split("\n\n"):
+        lines = para.splitlines()
+        if lines and all(line.startswith(">") for line in lines):
+            out.append("\n".join("> " + escape(line[1:].lstrip()) for line in lines))
+        else:
+            out.append("  \n".join(escape(line) for line in lines))
+    return "\n\n".join(out)
+
+
+def _blocks(text: str) -> list[dict[str, Any]]:
+    """Text as TextBlocks; quoted policy passages in an emphasised container."""
+    body: list[dict[str, Any]] = []
+    for para in text.strip().split("\n\n"):
+        lines = para.splitlines()
+        if not lines:
+            continue
+        if all(line.startswith(">") for line in lines):
+            quote = "\n".join(line[1:].lstrip() for line in lines)
+            body.append(
+                {
+                    "type": "Container",
+                    "style": "emphasis",
+                    "items": [{"type": "TextBlock", "text": quote, "wrap": True, "isSubtle": True}],
+                }
+            )
+        else:
+            body.append({"type": "TextBlock", "text": "\n\n".join(lines), "wrap": True})
+    return body
+
+
+def card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """An Adaptive Card attachment."""
+    content: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": "1.5",
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+    if actions:
+        content["actions"] = actions
+    return {"contentType": CARD, "content": content}
+
+
+def submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Action.Submit", "title": title, "data": data}
+
+
+def choice_actions(choices: tuple[Choice, ...], conversation: str, form: bool) -> list[dict[str, Any]]:
+    extra = {"form": 1} if form else {}
+    return [submit(c.label, {"choice": c.value, "c": conversation, **extra}) for c in choices]
+
+
+def reply_activity(reply: Reply, conversation: str, form: bool = False) -> dict[str, Any]:
+    """One reply as an activity: a markdown message, or a card when there are choices or a form."""
+    kind = str(reply.meta.get("input") or "")
+    if not reply.choices and not kind:
+        return {"type": "message", "text": markdown(reply.text), "textFormat": "markdown"}
+    return {"type": "message", "attachments": [reply_card([reply], conversation, form or bool(kind))]}
+
+
+def reply_card(replies: list[Reply], conversation: str, form: bool, max_chars: int = INPUT_MAX) -> dict[str, Any]:
+    """Replies as one card: their texts, a text field if the last asks for one, their choices."""
+    body: list[dict[str, Any]] = []
+    choices: tuple[Choice, ...] = ()
+    for r in replies:
+        if r.meta.get("error"):
+            body.append({"type": "TextBlock", "text": r.text, "wrap": True, "color": "Attention"})
+        else:
+            body += _blocks(r.text)
+        choices += r.choices
+    last = replies[-1] if replies else None
+    kind = str(last.meta.get("input") or "") if last else ""
+    actions: list[dict[str, Any]] = []
+    lang = last.lang if last else "sv"
+    if kind:
+        body.append(
+            {
+                "type": "Input.Text",
+                "id": "text",
+                "label": word(f"input_label.{kind}", lang),
+                "isMultiline": kind != "passphrase",
+                "isRequired": True,
+                "maxLength": min(max_chars, INPUT_MAX),
+            }
+        )
+        actions.append(submit(word(f"submit.{kind}", lang), {"input": kind, "c": conversation, "form": 1}))
+    actions += choice_actions(choices, conversation, form)
+    return card(body, actions)
+
+
+def text_card(text: str) -> dict[str, Any]:
+    return card(_blocks(text), [])
+
+
+def post_activity(text: str, choices: tuple[Choice, ...] = ()) -> dict[str, Any]:
+    """A post that is not an answer (reports, reminders, prompts)."""
+    if not choices:
+        return {"type": "message", "text": markdown(text), "textFormat": "markdown"}
+    return {"type": "message", "attachments": [card(_blocks(text), choice_actions(choices, "", False))]}
