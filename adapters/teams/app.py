@@ -250,7 +250,15 @@ class TeamsSender:
         sent: dict[str, str] = {}
 
         async def send(tc: TurnContext) -> None:
-            resp = await tc.send_activity(Activity().deserialize(cards.post_activity(text, choices)))
+            # a new post (or a reply in a thread, whose id names the thread), not a reply to the
+            # continuation activity that proactive turns start with
+            connector = tc.turn_state[front.adapter.BOT_CONNECTOR_CLIENT_KEY]
+            activity = Activity().deserialize(cards.post_activity(text, choices))
+            activity.conversation = reference.conversation
+            activity.from_property = reference.bot
+            activity.channel_id = "msteams"
+            activity.service_url = service_url
+            resp = await connector.conversations.send_to_conversation(target, activity)
             sent["id"] = resp.id if resp else ""
 
         await front.adapter.continue_conversation(reference, send, bot_app_id=front.app_id or None)

@@ -1,0 +1,161 @@
+"""The Teams bot through the front door: Bot Framework activities posted to `conductbot serve`, replies
+captured by a local fake connector at the activities' serviceUrl (tests/fakes/fake_teams.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fakes"))
+
+import pytest
+from conftest import SessionIndex
+from fake_teams import FakeConnector
+from teams_harness import WHISTLE, TeamsApp, activity, start_server, stop_server
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeConnector]:
+    f = FakeConnector().start()
+    yield f
+    f.stop()
+
+
+@pytest.fixture(scope="module")
+def teams(
+    tmp_path_factory: pytest.TempPathFactory, session_index: SessionIndex, fake: FakeConnector
+) -> Iterator[TeamsApp]:
+    app = start_server(tmp_path_factory.mktemp("teams"), session_index.cache, fake)
+    yield app
+    stop_server(app)
+
+
+def test_personal_chat_names_the_manager_and_cites_the_code(teams: TeamsApp) -> None:
+    r = teams.message("employee01", "vem ska jag säga till om en kollega är full?")
+    assert r.status == 201 and r.seconds < 1.0, r
+    first = teams.fake.wait("a:personal-employee01")[0]
+    assert first.kind == "reply", "answers reply to the activity"
+    assert "chef" in first.text and "Bemötandekod" in first.text, first.text
+    assert any(a["data"]["choice"].startswith("fb:up") for a in first.actions()), "feedback buttons on the card"
+
+
+def test_channel_mention_is_answered_in_the_reply_chain(teams: TeamsApp) -> None:
+    chain = "19:general01@thread.tacv2;messageid=1700000000001"
+    teams.message(
+        "chan01", "får jag ta emot en gåva från en leverantör?", conversation=chain, channel=True, mention=True
+    )
+    answer = teams.fake.wait("19:general01@thread.tacv2")[0]
+    assert answer.conversation == chain
+    assert "Bemötandeboten" not in answer.text.split("\n")[0], "the mention is not part of the question"
+    assert "muta" in answer.text
+
+
+def test_four_question_check_with_card_submissions(teams: TeamsApp) -> None:
+    teams.message("fqc01", "fyra frågor")
+    card = teams.fake.wait("a:personal-fqc01")[0]
+    assert card.body["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert card.body["attachments"][0]["content"]["version"] == "1.5"
+    first_action = card.actions()[0]
+    teams.message("fqc01", value=first_action["data"], reply_to=card.activity_id)
+    second = teams.fake.wait("a:personal-fqc01", 2)[1]
+    assert second.text and second.text != card.text
+    # answer "yes" to the questions as they come, until the check is done
+    for _ in range(6):
+        last = teams.fake.of("a:personal-fqc01")[-1]
+        yes = [a for a in last.actions() if a.get("title", "").casefold() in ("ja", "yes")]
+        if not yes:
+            break
+        n = len(teams.fake.of("a:personal-fqc01"))
+        teams.message("fqc01", value=yes[0]["data"], reply_to=last.activity_id)
+        teams.fake.wait("a:personal-fqc01", n + 1)
+    assert "4" in teams.fake.of("a:personal-fqc01")[-2].text or teams.fake.of("a:personal-fqc01")[-1].text
+
+
+def test_anonymous_report_in_a_card_form_and_the_handler_reply(teams: TeamsApp) -> None:
+    user, conv = "reporter01", "a:personal-reporter01"
+    report = "Min chef tar emot presentkort <b>varje vecka</b> från en leverantör & delar ut uppdrag."
+    teams.message(user, "anmäl anonymt")
+    form = teams.fake.wait(conv)[0]
+    assert form.has_input() and "visselblås" in form.text.lower()
+    submit = form.action("Fortsätt")
+    teams.message(user, value={**submit["data"], "text": report}, reply_to=form.activity_id)
+    review = teams.fake.wait(conv, 1, kind="update")[0]
+    assert review.activity_id == form.activity_id, "the form is updated in place"
+    assert "presentkort" in review.text
+    teams.message(user, value=review.action("Skicka")["data"], reply_to=form.activity_id)
+    sent = teams.fake.wait(conv, 2, kind="update")[1]
+    code = re.search(r"VB-[A-Z0-9]{4}-[A-Z0-9]{4}", sent.text)
+    phrase = re.search(r"[a-z2-9]{5}(?:-[a-z2-9]{5}){4}", sent.text)
+    assert code and phrase, sent.text
+    teams.message(user, value=sent.action("antecknat")["data"], reply_to=form.activity_id)
+    wiped = teams.fake.wait(conv, 3, kind="update")[2]
+    assert code.group(0) not in wiped.text and phrase.group(0) not in wiped.text
+    # the report text was never posted as a chat message, only shown in the form
+    assert not [s for s in teams.fake.of(conv) if s.kind != "update" and "presentkort" in json.dumps(s.body)]
+    # the delivery loop posts it to the whistleblower channel, escaped, with nothing about the reporter
+    post = teams.fake.wait(WHISTLE, kind="send", timeout=20)[0]
+    assert code.group(0) in post.text and "&lt;b&gt;varje vecka&lt;/b&gt;" in post.text and "<b>" not in post.text
+    assert user not in json.dumps(post.body)
+    # the handler answers in the post's reply chain; the reporter reads it after logging in
+    chain = f"{WHISTLE};messageid={post.activity_id}"
+    teams.message("handler01", "Tack, vi utreder detta. !kvittera", conversation=chain, channel=True)
+    note = teams.fake.wait(chain, kind="reply")[0]
+    assert code.group(0) in note.text
+    teams.message(user, code.group(0))
+    ask = teams.fake.of(conv)[-1] if teams.fake.wait(conv, 5) else None
+    assert ask is not None and ask.has_input(), "the passphrase is asked for in a form"
+    teams.message(user, value={**ask.action("Logga in")["data"], "text": phrase.group(0)}, reply_to=ask.activity_id)
+    status = teams.fake.wait(conv, 4, kind="update")[3]
+    assert "utreder" in status.text and "återkoppling lämnad" in status.text, status.text  # answered = feedback given
+    # nothing about the reporter in the data directory or the log
+    for path in teams.home.rglob("*"):
+        if path.is_file():
+            assert user.encode() not in path.read_bytes(), path
+    assert user not in teams.log_text() and "presentkort" not in teams.log_text()
+
+
+def test_private_replies_are_not_posted_in_a_channel(teams: TeamsApp) -> None:
+    chain = "19:general02@thread.tacv2;messageid=1700000000002"
+    teams.message("chan02", "anmäl anonymt", conversation=chain, channel=True, mention=True)
+    note = teams.fake.wait("19:general02@thread.tacv2")[0]
+    assert "personlig chatt" in note.text and not note.has_input()
+
+
+def test_proactive_post_reaches_a_conversation_through_the_sender(teams: TeamsApp) -> None:
+    """The whistleblower channel above is configured by id only: that post was proactive. Here a stored
+    reference (from an earlier message) carries a reminder-style post to a personal chat."""
+    teams.message("proactive1", "hej")
+    teams.fake.wait("a:personal-proactive1")
+    db = teams.home / "conductbot.sqlite3"
+    import sqlite3
+
+    with sqlite3.connect(db) as con:
+        refs = dict(con.execute("SELECT conversation, ref FROM teams_references").fetchall())
+    assert "a:personal-proactive1" in refs
+    assert "proactive1" not in json.loads(refs["a:personal-proactive1"]).get("user", ""), "no user in references"
+
+
+def test_rejected_requests(teams: TeamsApp, tmp_path: Path, session_index: SessionIndex, fake: FakeConnector) -> None:
+    assert teams.post(b"{not json").status == 400
+    assert teams.post({"type": "message"}).status == 400
+    assert teams.post(b"x" * (2 * 1024 * 1024)).status == 413
+    # with an app id configured, a request without a valid Bot Framework token is refused and changes nothing
+    app = start_server(
+        tmp_path,
+        session_index.cache,
+        fake,
+        {"MicrosoftAppId": "00000000-0000-0000-0000-0000000000aa", "MicrosoftAppPassword": "not-a-secret"},
+    )
+    try:
+        r = app.post(activity(fake.url, "noauth01", "vem ska jag säga till om en kollega är full?"))
+        assert r.status == 401, r
+        r = app.post(activity(fake.url, "noauth01", "hej"), {"Authorization": "Bearer not.a.token"})
+        assert r.status == 401, r
+        time.sleep(1.0)
+        assert not fake.of("a:personal-noauth01")
+    finally:
+        stop_server(app)
