@@ -209,6 +209,21 @@ async def cmd_serve(args: argparse.Namespace) -> int:
     return await serve(_settings(args), args.host, args.port, {"socket_mode": args.socket_mode})
 
 
+async def cmd_teams_package(args: argparse.Namespace) -> int:
+    """Write the zip a Teams administrator uploads."""
+    from pathlib import Path
+
+    from adapters.teams.package import PackageError, build
+
+    try:
+        out = build(Path(args.out), args.app_id)
+    except PackageError as exc:
+        print(f"conductbot teams-package: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}: upload it in Teams (Apps → Manage your apps → Upload an app) or the Teams admin center")
+    return 0
+
+
 async def cmd_eval(args: argparse.Namespace) -> int:
     """Score a question set (score.py's format) in-process."""
     from bot.evaluate import score
@@ -265,6 +280,9 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument(
         "--socket-mode", action="store_true", help="take Slack events over a WebSocket (SLACK_APP_TOKEN), no public URL"
     )
+    tp = sub.add_parser("teams-package", help="write the Teams app package (zip) for MicrosoftAppId")
+    tp.add_argument("--out", default="bemotandeboten-teams.zip", help="where to write the zip")
+    tp.add_argument("--app-id", default=os.environ.get("MicrosoftAppId", ""), help="default: MicrosoftAppId")
     from bot import cli_admin
 
     cli_admin.add_parsers(sub)
@@ -284,6 +302,7 @@ COMMANDS = {
     "eval": cmd_eval,
     "unanswered": cmd_unanswered,
     "serve": cmd_serve,
+    "teams-package": cmd_teams_package,
 }
 ADMIN = ("keys", "case", "tick")
 

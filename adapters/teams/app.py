@@ -141,6 +141,7 @@ class TeamsFrontEnd:
         else:
             text = (TurnContext.remove_recipient_mention(activity) if in_channel else activity.text) or ""
             text = re.sub(r"</?at>", "", text).strip()
+            text, choice = _command(text)
         form = bool(value and value.get("form"))
         org, role = self.identity(activity)
         incoming = Incoming(
@@ -265,6 +266,15 @@ class TeamsSender:
         if thread:
             return target
         return f"{base};messageid={sent.get('id', '')}"
+
+
+def _command(text: str) -> tuple[str, str | None]:
+    """A bot command from the Teams command menu (adapters/teams/teams.yaml) as (text, choice)."""
+    folded = " ".join(text.casefold().split())
+    for entry in cards.words()["commands"]:
+        if folded == entry["title"].casefold():
+            return str(entry.get("text") or ""), entry.get("choice")
+    return text, None
 
 
 def _lang(locale: str | None) -> str:
