@@ -21,9 +21,10 @@ from typing import Any
 import aiosqlite
 from botbuilder.core import TurnContext
 from botbuilder.core.cloud_adapter_base import CloudAdapterBase
-from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
+from botbuilder.schema import Activity
 
 from adapters.teams import cards
+from adapters.teams.connector import Connector
 from bot.config import Settings
 from bot.core import Bot
 from bot.types import ROLES, Choice, Incoming, Reply
@@ -85,11 +86,14 @@ class References:
 class TeamsFrontEnd:
     """One Teams bot registration in front of one bot."""
 
-    def __init__(self, bot: Bot, settings: Settings, adapter: CloudAdapterBase, app_id: str) -> None:
+    def __init__(
+        self, bot: Bot, settings: Settings, adapter: CloudAdapterBase, app_id: str, connector: Connector
+    ) -> None:
         self.bot = bot
         self.settings = settings
         self.adapter = adapter
         self.app_id = app_id
+        self.connector = connector
         self.config = settings.teams or {}
         self.references = References(bot.store.db)
         self._locks: dict[str, asyncio.Lock] = {}
@@ -107,9 +111,7 @@ class TeamsFrontEnd:
             bot_id = activity.recipient.id if activity.recipient else None
             if any(m.id == bot_id for m in activity.members_added or []):
                 await self.references.save(activity)
-                await tc.send_activity(
-                    Activity(type="message", text=cards.escape(cards.word("welcome", _lang(activity.locale))))
-                )
+                await self._reply(activity, cards.message(cards.word("welcome", _lang(activity.locale))))
 
     def identity(self, activity: Activity) -> tuple[str | None, str | None]:
         """(organisation, role): the tenant's organisation; a role from a configured Entra group the
@@ -164,10 +166,20 @@ class TeamsFrontEnd:
             return
         if in_channel and any(r.private for r in replies):
             lang = replies[0].lang if replies else _lang(activity.locale)
-            await tc.send_activity(Activity(type="message", text=cards.escape(cards.word("private_elsewhere", lang))))
+            await self._reply(activity, cards.message(cards.word("private_elsewhere", lang)))
             return
         for reply in replies:
-            await tc.send_activity(Activity().deserialize(cards.reply_activity(reply, conv.id)))
+            await self._reply(activity, cards.reply_activity(reply, conv.id))
+
+    async def _reply(self, incoming: Activity, body: dict[str, Any]) -> str:
+        """Answer an activity in its conversation (in a channel, in its reply chain)."""
+        out = {
+            **body,
+            "from": {"id": incoming.recipient.id if incoming.recipient else self.app_id},
+            "conversation": {"id": incoming.conversation.id},
+            "channelId": incoming.channel_id or "msteams",
+        }
+        return await self.connector.send(incoming.service_url, incoming.conversation.id, out, incoming.id)
 
     async def _handle(self, incoming: Incoming, locale: str | None) -> list[Reply]:
         lock = self._locks.setdefault(incoming.conversation, asyncio.Lock())
@@ -194,10 +206,10 @@ class TeamsFrontEnd:
 
     async def _update(self, tc: TurnContext, attachment: dict[str, Any]) -> None:
         """Replace the form card in place (the typed text does not stay in it)."""
-        update = Activity().deserialize({"type": "message", "attachments": [attachment]})
-        update.id = tc.activity.reply_to_id
+        incoming = tc.activity
+        body = {"type": "message", "attachments": [attachment], "conversation": {"id": incoming.conversation.id}}
         try:
-            await tc.update_activity(update)
+            await self.connector.update(incoming.service_url, incoming.conversation.id, incoming.reply_to_id, body)
         except Exception:
             log.warning("could not update the card", exc_info=True)
 
@@ -216,7 +228,7 @@ class TeamsFrontEnd:
         text = re.sub(r"<at>.*?</at>", "", activity.text or "").strip()
         notes = await anonymous_report.handler_reply(self.bot, code, text, self.settings.channel_lang)
         for note in notes:
-            await tc.send_activity(Activity(type="message", text=cards.escape(note)))
+            await self._reply(activity, cards.message(note))
         return True
 
 
@@ -242,30 +254,16 @@ class TeamsSender:
             tenant = next((t for t, o in tenants.items() if o == org), None)
             kind, bot_id = "channel", front.app_id or None
         target = thread if thread and ";messageid=" in thread else (f"{base};messageid={thread}" if thread else channel)
-        reference = ConversationReference(
-            service_url=service_url,
-            channel_id="msteams",
-            conversation=ConversationAccount(id=target, tenant_id=tenant, conversation_type=kind, is_group=True),
-            bot=ChannelAccount(id=bot_id),
-        )
-        sent: dict[str, str] = {}
-
-        async def send(tc: TurnContext) -> None:
-            # a new post (or a reply in a thread, whose id names the thread), not a reply to the
-            # continuation activity that proactive turns start with
-            connector = tc.turn_state[front.adapter.BOT_CONNECTOR_CLIENT_KEY]
-            activity = Activity().deserialize(cards.post_activity(text, choices))
-            activity.conversation = reference.conversation
-            activity.from_property = reference.bot
-            activity.channel_id = "msteams"
-            activity.service_url = service_url
-            resp = await connector.conversations.send_to_conversation(target, activity)
-            sent["id"] = resp.id if resp else ""
-
-        await front.adapter.continue_conversation(reference, send, bot_app_id=front.app_id or None)
+        body = {
+            **cards.post_activity(text, choices),
+            "from": {"id": bot_id},
+            "conversation": {"id": target, "tenantId": tenant, "conversationType": kind},
+            "channelId": "msteams",
+        }
+        new_id = await front.connector.send(service_url, target, body)
         if thread:
             return target
-        return f"{base};messageid={sent.get('id', '')}"
+        return f"{base};messageid={new_id}"
 
 
 def _command(text: str) -> tuple[str, str | None]:

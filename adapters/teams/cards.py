@@ -133,6 +133,11 @@ def reply_card(replies: list[Reply], conversation: str, form: bool, max_chars: i
     return card(body, actions)
 
 
+def message(text: str) -> dict[str, Any]:
+    """A plain text message."""
+    return {"type": "message", "text": markdown(text), "textFormat": "markdown"}
+
+
 def text_card(text: str) -> dict[str, Any]:
     return card(_blocks(text), [])
 

@@ -23,6 +23,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity
 
 from adapters.teams.app import TeamsFrontEnd, TeamsSender
+from adapters.teams.connector import Connector
 from bot.config import Settings
 from bot.core import Bot
 from bot.server import Mounted
@@ -48,7 +49,8 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     if not creds.APP_ID and os.environ.get("CONDUCTBOT_TEAMS") != "1":
         return None
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(creds))
-    front = TeamsFrontEnd(bot, settings, adapter, creds.APP_ID)
+    connector = Connector(creds.APP_ID, creds.APP_PASSWORD, creds.APP_TENANTID)
+    front = TeamsFrontEnd(bot, settings, adapter, creds.APP_ID, connector)
     await front.setup()
     tasks: set[asyncio.Task[Any]] = set()
 
@@ -98,6 +100,7 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     async def stop() -> None:
         if tasks:
             await asyncio.wait(tasks, timeout=10)
+        await connector.close()
 
     return Mounted("teams", sender=TeamsSender(front), stop=stop, info={"authenticated": bool(creds.APP_ID)})
 
