@@ -24,7 +24,7 @@ from botbuilder.core.cloud_adapter_base import CloudAdapterBase
 from botbuilder.schema import Activity
 
 from adapters.teams import cards
-from adapters.teams.connector import Connector
+from adapters.teams.connector import Connector, Graph
 from bot.config import Settings
 from bot.core import Bot
 from bot.types import ROLES, Choice, Incoming, Reply
@@ -96,6 +96,8 @@ class TeamsFrontEnd:
         self.connector = connector
         self.config = settings.teams or {}
         self.references = References(bot.store.db)
+        self.graph: Graph | None = None
+        self._roles: dict[str, tuple[str | None, float]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def setup(self) -> None:
@@ -113,16 +115,28 @@ class TeamsFrontEnd:
                 await self.references.save(activity)
                 await self._reply(activity, cards.message(cards.word("welcome", _lang(activity.locale))))
 
-    def identity(self, activity: Activity) -> tuple[str | None, str | None]:
-        """(organisation, role): the tenant's organisation; a role from a configured Entra group the
-        activity names (Teams sends group ids only where the tenant adds them to channel data)."""
+    async def identity(self, activity: Activity) -> tuple[str | None, str | None]:
+        """(organisation, role): the tenant's organisation, and a role from the configured Entra groups the
+        person is in (asked of Microsoft Graph, remembered for ten minutes)."""
         tenant = activity.conversation.tenant_id or ((activity.channel_data or {}).get("tenant") or {}).get("id")
         org = (self.config.get("tenants") or {}).get(tenant or "")
-        groups: dict[str, str] = self.config.get("groups") or {}
-        member_of = set((activity.channel_data or {}).get("groups") or ())
-        roles = [r for g, r in groups.items() if g in member_of and r in ROLES]
+        groups: dict[str, str] = {g: r for g, r in (self.config.get("groups") or {}).items() if r in ROLES}
+        person = activity.from_property.aad_object_id if activity.from_property else None
+        if not groups or not person or self.graph is None:
+            return org, None
+        cached = self._roles.get(person)
+        if cached is not None and cached[1] > time.monotonic():
+            return org, cached[0]
+        try:
+            member_of = await self.graph.member_groups(person, list(groups))
+        except Exception as exc:  # no role is better than no answer
+            log.warning("Graph group lookup failed: %s", exc)
+            return org, None
         order = {r: i for i, r in enumerate(reversed(ROLES))}
-        return org, (min(roles, key=order.__getitem__) if roles else None)
+        roles = [r for g, r in groups.items() if g in member_of]
+        role = min(roles, key=order.__getitem__) if roles else None
+        self._roles[person] = (role, time.monotonic() + 600)
+        return org, role
 
     async def on_message(self, tc: TurnContext) -> None:
         activity = tc.activity
@@ -145,7 +159,7 @@ class TeamsFrontEnd:
             text = re.sub(r"</?at>", "", text).strip()
             text, choice = _command(text)
         form = bool(value and value.get("form"))
-        org, role = self.identity(activity)
+        org, role = await self.identity(activity)
         incoming = Incoming(
             user=activity.from_property.id if activity.from_property else "",
             conversation=conv.id,

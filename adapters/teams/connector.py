@@ -69,3 +69,38 @@ class Connector:
 
     async def update(self, service_url: str, conversation: str, activity_id: str, activity: dict[str, Any]) -> None:
         await self._call("PUT", self._url(service_url, conversation, activity_id), {**activity, "id": activity_id})
+
+
+class Graph:
+    """Microsoft Graph, for one question: which of these Entra groups is a person in?
+
+    Needs the application permission GroupMember.Read.All for the bot's app registration. GRAPH_API_URL
+    sends the calls elsewhere (a proxy, the tests' fake).
+    """
+
+    def __init__(self, base_url: str, app_id: str = "", password: str = "", tenant: str = "") -> None:
+        self.base_url = base_url.rstrip("/")
+        scope = "https://graph.microsoft.com/.default"
+        self._credentials = (
+            MicrosoftAppCredentials(app_id, password, channel_auth_tenant=tenant or None, oauth_scope=scope)
+            if app_id
+            else None
+        )
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def member_groups(self, user_object_id: str, groups: list[str]) -> set[str]:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        headers = {}
+        if self._credentials is not None:
+            headers["Authorization"] = f"Bearer {await asyncio.to_thread(self._credentials.get_access_token)}"
+        url = f"{self.base_url}/v1.0/users/{quote(user_object_id, safe='')}/checkMemberGroups"
+        async with self._session.post(url, json={"groupIds": groups}, headers=headers) as resp:
+            if resp.status >= 300:
+                raise ConnectorError(f"Graph answered {resp.status}")
+            data = await resp.json(content_type=None)
+        return {str(g) for g in (data or {}).get("value") or []}

@@ -23,7 +23,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity
 
 from adapters.teams.app import TeamsFrontEnd, TeamsSender
-from adapters.teams.connector import Connector
+from adapters.teams.connector import Connector, Graph
 from bot.config import Settings
 from bot.core import Bot
 from bot.server import Mounted
@@ -51,6 +51,9 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(creds))
     connector = Connector(creds.APP_ID, creds.APP_PASSWORD, creds.APP_TENANTID)
     front = TeamsFrontEnd(bot, settings, adapter, creds.APP_ID, connector)
+    if (settings.teams or {}).get("groups"):
+        graph_url = os.environ.get("GRAPH_API_URL", "https://graph.microsoft.com")
+        front.graph = Graph(graph_url, creds.APP_ID, creds.APP_PASSWORD, creds.APP_TENANTID)
     await front.setup()
     tasks: set[asyncio.Task[Any]] = set()
 
@@ -101,6 +104,8 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
         if tasks:
             await asyncio.wait(tasks, timeout=10)
         await connector.close()
+        if front.graph is not None:
+            await front.graph.close()
 
     return Mounted("teams", sender=TeamsSender(front), stop=stop, info={"authenticated": bool(creds.APP_ID)})
 

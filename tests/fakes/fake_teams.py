@@ -61,6 +61,8 @@ def _card_text(node: Any) -> str:
 class FakeConnector:
     def __init__(self) -> None:
         self.sent: list[Sent] = []
+        self.members: dict[str, set[str]] = {}  # Entra group id -> user object ids (the fake Graph)
+        self.graph_calls: list[str] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._ready = threading.Event()
@@ -84,6 +86,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_post("/v3/conversations", self._create)
+        app.router.add_post("/v1.0/users/{user}/checkMemberGroups", self._groups)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -114,6 +117,14 @@ class FakeConnector:
 
     async def _update(self, request: web.Request) -> web.Response:
         return await self._record("update", request)
+
+    async def _groups(self, request: web.Request) -> web.Response:
+        """Microsoft Graph's checkMemberGroups: which of the asked groups the user is in (`members`)."""
+        asked = (await request.json()).get("groupIds") or []
+        user = request.match_info["user"]
+        with self._lock:
+            self.graph_calls.append(user)
+        return web.json_response({"value": [g for g in asked if user in self.members.get(g, ())]})
 
     async def _create(self, request: web.Request) -> web.Response:
         return web.json_response({"id": f"a:new{next(self._ids)}"})

@@ -25,6 +25,7 @@ from slack_harness import Response, free_port
 TENANT = "72f988bf-0000-4000-8000-000000000001"
 BOT = "28:bemotandeboten"
 WHISTLE = "19:whistle0001@thread.tacv2"
+MANAGERS = "6a1b2c3d-0000-4000-8000-00000000aaaa"
 _ids = itertools.count(1)
 
 
@@ -86,7 +87,7 @@ def activity(
         "timestamp": "2026-11-22T10:00:00.000Z",
         "serviceUrl": service_url,
         "channelId": "msteams",
-        "from": {"id": f"29:{user}", "name": "Someone", "aadObjectId": f"00000000-0000-0000-0000-{user[-12:]:0>12}"},
+        "from": {"id": f"29:{user}", "name": "Someone", "aadObjectId": object_id(user)},
         "conversation": {
             "id": conv_id,
             "conversationType": "channel" if channel else "personal",
@@ -112,6 +113,11 @@ def activity(
     return body
 
 
+def object_id(user: str) -> str:
+    """The person's Entra object id in the test activities."""
+    return f"00000000-0000-0000-0000-{user[-12:]:0>12}"
+
+
 def start_server(
     tmp: Path, cache: Path, fake: FakeConnector, extra_env: dict[str, str] | None = None, config: dict | None = None
 ) -> TeamsApp:
@@ -121,12 +127,12 @@ def start_server(
         "channels": {"vasteras": {"whistleblower": f"teams:{WHISTLE}"}},
         "report_delay_seconds": [0, 0],
         "deliver_every_seconds": 0.3,
-        "teams": {"tenants": {TENANT: "vasteras"}, "service_url": fake.url},
+        "teams": {"tenants": {TENANT: "vasteras"}, "service_url": fake.url, "groups": {MANAGERS: "manager"}},
         **(config or {}),
     }
     (home / "config.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     port = free_port()
-    env = clean_env(home, cache, {"CONDUCTBOT_TEAMS": "1", **(extra_env or {})})
+    env = clean_env(home, cache, {"CONDUCTBOT_TEAMS": "1", "GRAPH_API_URL": fake.url, **(extra_env or {})})
     log = tmp / "server.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],

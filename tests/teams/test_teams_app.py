@@ -15,12 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fakes"))
 import pytest
 from conftest import SessionIndex
 from fake_teams import FakeConnector
-from teams_harness import WHISTLE, TeamsApp, activity, start_server, stop_server
+from teams_harness import MANAGERS, WHISTLE, TeamsApp, activity, object_id, start_server, stop_server
 
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[FakeConnector]:
     f = FakeConnector().start()
+    f.members[MANAGERS] = {object_id("manager01")}
     yield f
     f.stop()
 
@@ -41,6 +42,17 @@ def test_personal_chat_names_the_manager_and_cites_the_code(teams: TeamsApp) -> 
     assert first.kind == "reply", "answers reply to the activity"
     assert "chef" in first.text and "Bemötandekod" in first.text, first.text
     assert any(a["data"]["choice"].startswith("fb:up") for a in first.actions()), "feedback buttons on the card"
+
+
+def test_role_from_an_entra_group(teams: TeamsApp) -> None:
+    teams.message("employee02", "vem ska jag säga till om en kollega är full?")
+    assert "roll" in teams.fake.wait("a:personal-employee02", 2)[1].text, "no group: the role is asked"
+    teams.message("manager01", "vem ska jag säga till om en kollega är full?")
+    first = teams.fake.wait("a:personal-manager01")[0]
+    time.sleep(1.0)
+    assert len(teams.fake.of("a:personal-manager01")) == 1, "the manager's role came from the group"
+    assert "chef" in first.text
+    assert object_id("manager01") in teams.fake.graph_calls
 
 
 def test_channel_mention_is_answered_in_the_reply_chain(teams: TeamsApp) -> None:
