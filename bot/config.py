@@ -64,6 +64,8 @@ class Settings:
     # Teams: {"tenants": {tenant_id: org}, "groups": {entra_group_id: role}}
     teams: dict[str, Any] = field(default_factory=dict)
     deliver_every_seconds: float = 30.0  # how often `conductbot serve` posts what has become due
+    # scheduled reminders and prompts missed while the bot was down are sent when at most this old
+    schedule_catch_up_hours: float = 72.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

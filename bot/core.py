@@ -20,6 +20,7 @@ from typing import Any
 from bot.cases import Cases
 from bot.config import Settings
 from bot.delivery import Sender
+from bot.schedule import Schedules
 from bot.store import Profile, Store
 from bot.types import Incoming, Reply
 from intents import registry
@@ -86,6 +87,7 @@ class Bot:
         self.clock = clock
         # flows whose state must never reach the database (the anonymous report's draft)
         self.ephemeral: dict[str, dict[str, Any]] = {}
+        self.schedules: Schedules | None = None  # reminders and prompts (set by bot.runtime)
 
     async def close(self) -> None:
         await self.store.close()

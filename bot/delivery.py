@@ -12,7 +12,7 @@ import asyncio
 import json
 import secrets
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.types import Choice
 from intents.phrases import say
@@ -31,11 +31,19 @@ class Sender(Protocol):
 
     `channel` is a name the configuration maps to a place (`whistleblower`), or a place itself:
     `slack:<channel or user id>`, `teams:<conversation id>`, or anything else for the outbox.
-    `choices` become buttons where the platform has them.
+    `choices` become buttons where the platform has them. `key` names a post that must not be made twice
+    (a scheduled reminder); a sender that can tell whether a post with that key exists has
+    `async was_posted(org, channel, key) -> bool`.
     """
 
     async def post(
-        self, org: str, channel: str, text: str, thread: str | None = None, choices: tuple[Choice, ...] = ()
+        self,
+        org: str,
+        channel: str,
+        text: str,
+        thread: str | None = None,
+        choices: tuple[Choice, ...] = (),
+        key: str | None = None,
     ) -> str: ...
 
 
@@ -47,16 +55,38 @@ class OutboxSender:
         self._lock = asyncio.Lock()
 
     async def post(
-        self, org: str, channel: str, text: str, thread: str | None = None, choices: tuple[Choice, ...] = ()
+        self,
+        org: str,
+        channel: str,
+        text: str,
+        thread: str | None = None,
+        choices: tuple[Choice, ...] = (),
+        key: str | None = None,
     ) -> str:
         msg_id = secrets.token_hex(6)
         record: dict[str, object] = {"id": msg_id, "channel": channel, "thread": thread, "text": text}
         if choices:
             record["choices"] = [{"label": c.label, "value": c.value} for c in choices]
+        if key:
+            record["key"] = key
         line = json.dumps(record, ensure_ascii=False)
         async with self._lock:
             await asyncio.to_thread(self._append, self.folder / f"{org}.jsonl", line)
         return msg_id
+
+    async def was_posted(self, org: str, channel: str, key: str) -> bool:
+        """True when a post with this key is in the outbox (a send the process did not live to confirm)."""
+        path = self.folder / f"{org}.jsonl"
+        if not path.exists():
+            return False
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        for line in text.splitlines():
+            try:
+                if json.loads(line).get("key") == key:
+                    return True
+            except ValueError:
+                continue  # a line cut short by a crash is not a post
+        return False
 
     @staticmethod
     def _append(path: Path, line: str) -> None:
@@ -91,12 +121,25 @@ class RouterSender:
         return "", channel
 
     async def post(
-        self, org: str, channel: str, text: str, thread: str | None = None, choices: tuple[Choice, ...] = ()
+        self,
+        org: str,
+        channel: str,
+        text: str,
+        thread: str | None = None,
+        choices: tuple[Choice, ...] = (),
+        key: str | None = None,
     ) -> str:
         platform, place = self.resolve(org, channel)
         if platform:
-            return await self.platforms[platform].post(org, place, text, thread, choices)
-        return await self.fallback.post(org, channel, text, thread, choices)
+            return await self.platforms[platform].post(org, place, text, thread, choices, key=key)
+        return await self.fallback.post(org, channel, text, thread, choices, key=key)
+
+    async def was_posted(self, org: str, channel: str, key: str) -> bool | None:
+        """Whether a keyed post exists, where the place's sender can tell (None: it cannot)."""
+        platform, place = self.resolve(org, channel)
+        sender: Any = self.platforms[platform] if platform else self.fallback
+        check = getattr(sender, "was_posted", None)
+        return await check(org, place if platform else channel, key) if check else None
 
 
 def format_post(kind: str, payload: dict[str, str], lang: str) -> str:
@@ -144,6 +187,10 @@ async def deliver_due(bot: Bot, now: float | None = None) -> list[str]:
                     done.append(f"{info.org}: reminder {kind} {info.code}")
     for code in await cases.purge_closed(bot.settings.case_retention_days, now):
         done.append(f"deleted closed case {code}")
+    if bot.schedules is not None:
+        from bot import schedule
+
+        done += await schedule.deliver_due(bot, now)
     return done
 
 

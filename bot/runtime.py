@@ -7,10 +7,12 @@ import logging
 import time
 from typing import Any
 
+from bot import schedule
 from bot.cases import Cases
 from bot.config import Settings
 from bot.core import Bot
 from bot.delivery import OutboxSender, RouterSender, Sender
+from bot.schedule import Schedules
 from bot.store import Store
 from intents import registry
 from knowledge.corpus import load_corpus
@@ -46,13 +48,16 @@ async def build_bot(
     retriever = retriever or build_retriever(settings)
     routing = Routing.load(retriever.corpus, settings.routing_dir)
     registry.validate(retriever.corpus)  # intent data citing the corpus fails now, not mid-conversation
+    schedule.validate(retriever.corpus)  # so do reminders and prompts
     store = await Store.open(settings.db_path, clock=clock, memory=memory)
     try:
         if not memory:
             await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
         cases = await Cases.open(store.db, settings.home, clock=clock)
         sender = sender or RouterSender(OutboxSender(settings.home / "outbox"), settings.channels)
-        return Bot(retriever, settings, store, routing, cases, sender, clock=clock)
+        bot = Bot(retriever, settings, store, routing, cases, sender, clock=clock)
+        bot.schedules = await Schedules.open(store.db, clock=clock)
+        return bot
     except BaseException:
         await store.close()  # an open connection's thread would keep the process alive
         raise

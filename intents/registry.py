@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     from bot.core import Context
 
 # Most specific first; the policy answer is the fallback and is not in this list.
-ORDER = ("anonymous_report", "smalltalk", "profile", "four_question_check", "report_concern", "feedback")
+ORDER = (
+    "anonymous_report",
+    "smalltalk",
+    "profile",
+    "schedule",
+    "pulse",
+    "four_question_check",
+    "report_concern",
+    "feedback",
+)
 FALLBACK = "policy_answer"
 
 

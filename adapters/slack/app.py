@@ -499,7 +499,13 @@ class SlackSender:
         self.client = client
 
     async def post(
-        self, org: str, channel: str, text: str, thread: str | None = None, choices: tuple[Choice, ...] = ()
+        self,
+        org: str,
+        channel: str,
+        text: str,
+        thread: str | None = None,
+        choices: tuple[Choice, ...] = (),
+        key: str | None = None,
     ) -> str:
         thread_ts = thread.rpartition("/")[2] if thread else None
         resp = await self.client.chat_postMessage(

@@ -253,7 +253,13 @@ class TeamsSender:
         self.front = front
 
     async def post(
-        self, org: str, channel: str, text: str, thread: str | None = None, choices: tuple[Choice, ...] = ()
+        self,
+        org: str,
+        channel: str,
+        text: str,
+        thread: str | None = None,
+        choices: tuple[Choice, ...] = (),
+        key: str | None = None,
     ) -> str:
         front = self.front
         stored = await front.references.get(channel)

@@ -1,0 +1,215 @@
+"""Dialogue reminders (managers, group leaders, elected officials) and conduct prompts (group leaders).
+
+"påminnelser" lists the reminders of the person's organisation and role and their own subscriptions;
+"påminn mig om medarbetarsamtal varannan måndag 09:00" subscribes directly; "samtalsfråga" posts a
+conduct prompt here now, "samtalsfråga varannan måndag 09:00" schedules them. Choices snooze, skip
+and stop. Reminders go to the conversation they were asked for in (`Incoming.place`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot import schedule as sched
+from bot.calendar import WEEKDAYS, local
+from bot.types import Choice, Reply
+from intents.phrases import load, say
+from knowledge.text import normalize
+
+if TYPE_CHECKING:
+    from bot.core import Context
+
+NAME = "schedule"
+PREFIX = "sched:"
+TIME = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
+REMINDER_ROLES = ("manager", "group_leader", "elected")
+
+
+def _data() -> dict:
+    return load(NAME)
+
+
+def _words(key: str) -> list[str]:
+    return [normalize(w) for w in _data()[key]]
+
+
+def _kind(text: str) -> str | None:
+    t = normalize(text).strip()
+    first = t.split(" ", 1)[0] if t else ""
+    for kind, key in (("prompt", "prompt_words"), ("reminder", "reminder_words")):
+        words = _words(key)
+        if first in words or any(" " in w and t.startswith(w) for w in words):
+            return kind
+        if first == "posta" and kind == "prompt" and any(w in t for w in words):
+            return kind
+    if re.search(r"\bsamtalsfrag", t):
+        return "prompt"
+    if re.search(r"\bpaminnelse", t):
+        return "reminder"
+    return None
+
+
+def matches(ctx: Context) -> bool:
+    return _kind(ctx.text) is not None
+
+
+def _reply(ctx: Context, text: str, choices: tuple[Choice, ...] = ()) -> Reply:
+    return Reply(text=text, choices=choices, intent=NAME, lang=ctx.lang, abstained=True)
+
+
+def _place(ctx: Context) -> str:
+    return ctx.incoming.place or ctx.incoming.conversation
+
+
+def parse_when(text: str, cadence: str, weekday: int, at: str) -> tuple[str, int, str]:
+    """Cadence, weekday and time named in a message, else the defaults given."""
+    t = normalize(text)
+    data = _data()
+    for name, phrases in data["cadences"].items():
+        if any(re.search(rf"\b{re.escape(normalize(p))}\b", t) for p in phrases):
+            cadence = name
+            break
+    for day, names in data["weekdays"].items():
+        if any(re.search(rf"\b{re.escape(normalize(n))}\b", t) for n in names):
+            weekday = WEEKDAYS.index(day)
+            break
+    m = TIME.search(text)
+    if m:
+        at = f"{int(m.group(1)):02d}:{m.group(2)}"
+    return cadence, weekday, at
+
+
+def _describe(ctx: Context, s: sched.Schedule) -> dict[str, str]:
+    data = _data()
+    return {
+        "cadence": data["cadence_names"][ctx.lang][s.cadence],
+        "weekday": data["weekday_names"][ctx.lang][s.weekday],
+        "at": s.at,
+        "next": local(s.due, s.tz),
+    }
+
+
+def _catalogue(ctx: Context) -> list[sched.Reminder]:
+    return sched.reminders(ctx.bot.retriever.corpus).get(ctx.org, [])
+
+
+def _title(ctx: Context, s: sched.Schedule) -> str:
+    if s.kind == "prompt":
+        return say(NAME, "offer_prompt", ctx.lang).lower() if ctx.lang == "sv" else "conduct prompts"
+    r = next((r for r in _catalogue(ctx) if r.id == s.item), None)
+    return (r.title.get(ctx.lang) or r.title["sv"]) if r else s.item
+
+
+async def handle(ctx: Context) -> list[Reply]:
+    kind = _kind(ctx.text)
+    if kind == "prompt":
+        return await _prompt(ctx)
+    return await _reminders(ctx)
+
+
+async def _reminders(ctx: Context) -> list[Reply]:
+    mine = [r for r in _catalogue(ctx) if ctx.role in r.roles]
+    if ctx.role not in REMINDER_ROLES or not mine:
+        return [_reply(ctx, say(NAME, "no_reminders", ctx.lang))]
+    t = normalize(ctx.text)
+    named = [
+        r
+        for r in mine
+        if normalize(r.id.replace("-", " ")) in t
+        or any(len(w) > 6 and w in t for w in normalize(r.title.get("sv", "")).split())
+    ]
+    if len(named) == 1 and len(t.split()) > 1:
+        return await _subscribe(ctx, named[0], ctx.text)
+    return [await _overview(ctx, mine)]
+
+
+async def _overview(ctx: Context, mine: list[sched.Reminder]) -> Reply:
+    assert ctx.bot.schedules is not None
+    lines = [say(NAME, "list_head", ctx.lang)]
+    choices = [Choice((r.title.get(ctx.lang) or r.title["sv"])[:70], f"{PREFIX}sub:{r.id}") for r in mine]
+    subs = await ctx.bot.schedules.list(owner=ctx.user_key)
+    lines.append("")
+    lines.append(say(NAME, "mine_head", ctx.lang) if subs else say(NAME, "none_mine", ctx.lang))
+    for s in subs:
+        skip = say(NAME, "skip_mark", ctx.lang) if s.skip_next else ""
+        lines.append(say(NAME, "mine_line", ctx.lang, n=s.id, what=_title(ctx, s), skip=skip, **_describe(ctx, s)))
+        choices += [
+            Choice(f"{say(NAME, 'snooze', ctx.lang)} ({s.id})", f"{PREFIX}snooze:{s.id}"),
+            Choice(f"{say(NAME, 'skip', ctx.lang)} ({s.id})", f"{PREFIX}skip:{s.id}"),
+            Choice(f"{say(NAME, 'cancel', ctx.lang)} ({s.id})", f"{PREFIX}cancel:{s.id}"),
+        ]
+    return _reply(ctx, "\n".join(lines), tuple(choices))
+
+
+async def _subscribe(ctx: Context, r: sched.Reminder, text: str = "") -> list[Reply]:
+    assert ctx.bot.schedules is not None
+    cadence, weekday, at = parse_when(text, r.cadence, r.weekday, r.time)
+    try:
+        s = await ctx.bot.schedules.add(
+            "reminder",
+            ctx.org,
+            ctx.user_key,
+            ctx.role,
+            _place(ctx),
+            r.id,
+            cadence,
+            weekday,
+            at,
+            months=r.months if cadence == r.cadence else (),
+            lang=ctx.lang,
+        )
+    except sched.ScheduleError as exc:
+        return [_reply(ctx, say(NAME, "error", ctx.lang, error=exc))]
+    what = r.title.get(ctx.lang) or r.title["sv"]
+    return [_reply(ctx, say(NAME, "subscribed", ctx.lang, what=what, **_describe(ctx, s)))]
+
+
+async def _prompt(ctx: Context) -> list[Reply]:
+    assert ctx.bot.schedules is not None
+    if ctx.role != "group_leader":
+        return [_reply(ctx, say(NAME, "only_group_leaders", ctx.lang))]
+    t = normalize(ctx.text)
+    if any(re.search(rf"\b{re.escape(w)}\b", t) for w in _words("schedule_words")) or TIME.search(ctx.text):
+        cadence, weekday, at = parse_when(ctx.text, "biweekly", 0, "09:00")
+        try:
+            s = await ctx.bot.schedules.add(
+                "prompt", ctx.org, ctx.user_key, ctx.role, _place(ctx), "", cadence, weekday, at, lang=ctx.lang
+            )
+        except sched.ScheduleError as exc:
+            return [_reply(ctx, say(NAME, "error", ctx.lang, error=exc))]
+        return [_reply(ctx, say(NAME, "prompt_scheduled", ctx.lang, **_describe(ctx, s)))]
+    return await _post_now(ctx)
+
+
+async def _post_now(ctx: Context) -> list[Reply]:
+    if ctx.role != "group_leader":
+        return [_reply(ctx, say(NAME, "only_group_leaders", ctx.lang))]
+    prompt = await sched.post_prompt(ctx.bot, ctx.org, ctx.role, _place(ctx), ctx.lang)
+    return [_reply(ctx, say(NAME, "posted", ctx.lang, prompt=prompt))]
+
+
+async def on_choice(ctx: Context, value: str) -> list[Reply]:
+    assert ctx.bot.schedules is not None
+    action, _, arg = value.partition(":")
+    if action == "post":
+        return await _post_now(ctx)
+    if action == "sub":
+        r = next((r for r in _catalogue(ctx) if r.id == arg and ctx.role in r.roles), None)
+        if r is None:
+            return [_reply(ctx, say(NAME, "no_reminders", ctx.lang))]
+        return await _subscribe(ctx, r)
+    try:
+        number = int(arg)
+        if action == "snooze":
+            s = await ctx.bot.schedules.snooze(number, 7, owner=ctx.user_key)
+            return [_reply(ctx, say(NAME, "snoozed", ctx.lang, next=local(s.due, s.tz)))]
+        if action == "skip":
+            s = await ctx.bot.schedules.skip(number, owner=ctx.user_key)
+            return [_reply(ctx, say(NAME, "skipped", ctx.lang, next=local(s.due, s.tz)))]
+        if action == "cancel":
+            s = await ctx.bot.schedules.cancel(number, owner=ctx.user_key)
+            return [_reply(ctx, say(NAME, "cancelled", ctx.lang, what=_title(ctx, s)))]
+    except (ValueError, sched.ScheduleError) as exc:
+        return [_reply(ctx, say(NAME, "error", ctx.lang, error=exc))]
+    return [_reply(ctx, say(NAME, "error", ctx.lang, error=value))]
