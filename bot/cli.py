@@ -283,9 +283,10 @@ def parser() -> argparse.ArgumentParser:
     tp = sub.add_parser("teams-package", help="write the Teams app package (zip) for MicrosoftAppId")
     tp.add_argument("--out", default="bemotandeboten-teams.zip", help="where to write the zip")
     tp.add_argument("--app-id", default=os.environ.get("MicrosoftAppId", ""), help="default: MicrosoftAppId")
-    from bot import cli_admin
+    from bot import cli_admin, cli_schedule
 
     cli_admin.add_parsers(sub)
+    cli_schedule.add_parsers(sub)
     u = sub.add_parser("unanswered", help="questions abstained on or marked 👎, with counts (no user ids)")
     u.add_argument("--org", help="only this organisation")
     e = sub.add_parser("eval", help="score a question set: hit@1, hit@3, mentions, abstentions, latency")
@@ -317,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # its debug log shows SQL parameters
     try:
+        if args.cmd in ("remind", "prompt"):
+            from bot import cli_schedule
+
+            return asyncio.run(getattr(cli_schedule, f"cmd_{args.cmd}")(args, _settings(args)))
         if args.cmd in ADMIN:
             from bot import cli_admin
 

@@ -4,6 +4,7 @@ parts together; adapters and the CLI call `build_bot` and nothing else."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
@@ -45,6 +46,8 @@ async def build_bot(
 
     With `memory`, state lives in a throw-away in-memory database (one-off answers: `conductbot ask`).
     """
+    if clock is time.time and os.environ.get("CONDUCTBOT_NOW"):
+        clock = _fixed_clock(os.environ["CONDUCTBOT_NOW"])
     retriever = retriever or build_retriever(settings)
     routing = Routing.load(retriever.corpus, settings.routing_dir)
     registry.validate(retriever.corpus)  # intent data citing the corpus fails now, not mid-conversation
@@ -61,3 +64,19 @@ async def build_bot(
     except BaseException:
         await store.close()  # an open connection's thread would keep the process alive
         raise
+
+
+def _fixed_clock(value: str) -> Any:
+    """CONDUCTBOT_NOW=<ISO time>: the bot believes it is that instant (tests, and rehearsing schedules).
+    Naive times are Europe/Stockholm."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"CONDUCTBOT_NOW must be an ISO time, not {value!r}") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo("Europe/Stockholm"))
+    fixed = when.timestamp()
+    return lambda: fixed
