@@ -32,6 +32,7 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-test-token"
 WHISTLE = "CWHISTLE1"
 MANAGERS = "SMANAGERS"
+LEADERS = "SLEADERS"
 _ids = itertools.count(1)
 
 
@@ -249,7 +250,10 @@ def start_server(
                 "channels": {"vasteras": {"whistleblower": f"slack:{WHISTLE}"}},
                 "report_delay_seconds": [0, 0],
                 "deliver_every_seconds": 0.3,
-                "slack": {"workspaces": {TEAM: "vasteras"}, "user_groups": {MANAGERS: "manager"}},
+                "slack": {
+                    "workspaces": {TEAM: "vasteras"},
+                    "user_groups": {MANAGERS: "manager", LEADERS: "group_leader"},
+                },
             }
         ),
         encoding="utf-8",

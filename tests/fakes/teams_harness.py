@@ -26,6 +26,7 @@ TENANT = "72f988bf-0000-4000-8000-000000000001"
 BOT = "28:bemotandeboten"
 WHISTLE = "19:whistle0001@thread.tacv2"
 MANAGERS = "6a1b2c3d-0000-4000-8000-00000000aaaa"
+LEADERS = "6a1b2c3d-0000-4000-8000-00000000bbbb"
 _ids = itertools.count(1)
 
 
@@ -127,7 +128,11 @@ def start_server(
         "channels": {"vasteras": {"whistleblower": f"teams:{WHISTLE}"}},
         "report_delay_seconds": [0, 0],
         "deliver_every_seconds": 0.3,
-        "teams": {"tenants": {TENANT: "vasteras"}, "service_url": fake.url, "groups": {MANAGERS: "manager"}},
+        "teams": {
+            "tenants": {TENANT: "vasteras"},
+            "service_url": fake.url,
+            "groups": {MANAGERS: "manager", LEADERS: "group_leader"},
+        },
         **(config or {}),
     }
     (home / "config.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")

@@ -15,13 +15,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fakes"))
 import pytest
 from conftest import SessionIndex
 from fake_slack import BOT_USER, TEAM, FakeSlack
-from slack_harness import MANAGERS, WHISTLE, SlackApp, start_server, stop_server, text_of
+from slack_harness import LEADERS, MANAGERS, WHISTLE, SlackApp, start_server, stop_server, text_of
 
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[FakeSlack]:
     f = FakeSlack().start()
     f.groups[MANAGERS] = ["UMANAGER1"]
+    f.groups[LEADERS] = ["ULEADER01"]
     yield f
     f.stop()
 
@@ -303,3 +304,24 @@ def test_socket_mode_answers_without_a_public_url(tmp_path: Path, session_index:
         assert any(c.token == "xapp-1-test" for c in fake.of("apps.connections.open"))
     finally:
         stop_server(app)
+
+
+def test_group_leader_posts_a_prompt_to_a_channel_and_the_pulse_stays_anonymous(slack: SlackApp) -> None:
+    r = slack.command("ULEADER01", "samtalsfråga", channel="CGROUP001")
+    assert r.status == 200
+    (prompt,) = posts(slack, "CGROUP001")
+    assert "Samtalsfråga" in prompt["text"] and "&gt;" in prompt["text"], "a prompt quoting its passage"
+    assert len(next(b for b in prompt["blocks"] if b["type"] == "actions")["elements"]) == 5
+    confirm = posts(slack, "DLEADER01")[0]
+    assert "postad" in confirm["text"]
+    # five people answer the pulse; results only from the fifth answer, and only to the one who answered
+    for n, voter in enumerate(("UVOTE0001", "UVOTE0002", "UVOTE0003", "UVOTE0004", "UVOTE0005"), start=1):
+        slack.click(voter, prompt, "4" if n % 2 else "2")
+        eph = slack.fake.wait("chat.postEphemeral", where=lambda a, v=voter: a["user"] == v)[0].args
+        assert f"{n} har svarat" in eph["text"], eph["text"]
+        assert ("medel" in eph["text"]) == (n >= 5), eph["text"]
+    assert not [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "CGROUP001"][1:], "no public tally"
+    # an employee cannot post prompts
+    slack.command("UEMPLOY09", "samtalsfråga", channel="CGROUP002")
+    assert "gruppledare" in posts(slack, "DEMPLOY09")[0]["text"]
+    assert not [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "CGROUP002"]

@@ -15,13 +15,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fakes"))
 import pytest
 from conftest import SessionIndex
 from fake_teams import FakeConnector
-from teams_harness import MANAGERS, WHISTLE, TeamsApp, activity, object_id, start_server, stop_server
+from teams_harness import LEADERS, MANAGERS, WHISTLE, TeamsApp, activity, object_id, start_server, stop_server
 
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[FakeConnector]:
     f = FakeConnector().start()
     f.members[MANAGERS] = {object_id("manager01")}
+    f.members[LEADERS] = {object_id("leader01")}
     yield f
     f.stop()
 
@@ -171,3 +172,14 @@ def test_rejected_requests(teams: TeamsApp, tmp_path: Path, session_index: Sessi
         assert not fake.of("a:personal-noauth01")
     finally:
         stop_server(app)
+
+
+def test_group_leader_posts_a_prompt_to_the_channel(teams: TeamsApp) -> None:
+    chain = "19:group01@thread.tacv2;messageid=1700000000009"
+    teams.message("leader01", "samtalsfråga", conversation=chain, channel=True, mention=True)
+    prompt = teams.fake.wait("19:group01@thread.tacv2", kind="send")[0]
+    assert prompt.conversation == "19:group01@thread.tacv2", "a new post in the channel, not in the thread"
+    assert "Samtalsfråga" in prompt.text
+    assert [a["title"] for a in prompt.actions()] == ["1", "2", "3", "4", "5"]
+    confirm = teams.fake.wait(chain, kind="reply")[0]
+    assert "postad" in confirm.text
