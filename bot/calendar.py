@@ -170,3 +170,14 @@ def weekday_number(text: str) -> int:
 def local(ts: float, tz: str = DEFAULT_TZ) -> str:
     """An instant as the subscriber reads it: `2027-03-01 09:00`."""
     return dt.datetime.fromtimestamp(ts, zone(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def parse_instant(value: str) -> float:
+    """An ISO time as a Unix time; a time without a zone is Europe/Stockholm."""
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CalendarError(f"expected an ISO time such as 2027-03-01T09:00:00+01:00, not {value!r}") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(DEFAULT_TZ))
+    return when.timestamp()

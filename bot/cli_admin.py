@@ -34,15 +34,12 @@ def parse_now(value: str | None) -> float | None:
     """An ISO time as a timestamp (naive times are Europe/Stockholm)."""
     if not value:
         return None
-    from zoneinfo import ZoneInfo
+    from bot.calendar import CalendarError, parse_instant
 
     try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise CaseError(f"--now must be an ISO time such as 2026-12-01T09:00:00+01:00, not {value!r}") from exc
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=ZoneInfo("Europe/Stockholm"))
-    return when.timestamp()
+        return parse_instant(value)
+    except CalendarError as exc:
+        raise CaseError(f"--now: {exc}") from exc
 
 
 def _day(ts: float | None) -> str:

@@ -67,16 +67,8 @@ async def build_bot(
 
 
 def _fixed_clock(value: str) -> Any:
-    """CONDUCTBOT_NOW=<ISO time>: the bot believes it is that instant (tests, and rehearsing schedules).
-    Naive times are Europe/Stockholm."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
+    """CONDUCTBOT_NOW=<ISO time>: the bot believes it is that instant (tests, and rehearsing schedules)."""
+    from bot.calendar import parse_instant
 
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError(f"CONDUCTBOT_NOW must be an ISO time, not {value!r}") from exc
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=ZoneInfo("Europe/Stockholm"))
-    fixed = when.timestamp()
+    fixed = parse_instant(value)
     return lambda: fixed

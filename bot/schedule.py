@@ -31,7 +31,7 @@ import yaml
 from bot.calendar import CADENCES, DEFAULT_TZ, CalendarError, local, next_occurrence, weekday_number, zone
 from bot.types import Choice
 from knowledge.corpus import Corpus, Passage
-from knowledge.text import normalize
+from knowledge.routing import RoutingError, find_passage
 
 if TYPE_CHECKING:
     from bot.core import Bot
@@ -112,11 +112,10 @@ class Schedule:
 
 
 def _find(corpus: Corpus, doc: str, quote: str, where: str) -> Passage:
-    want = normalize(" ".join(quote.split()))
-    for p in corpus.passages:
-        if p.doc.id == doc and want in normalize(" ".join(p.text.split())):
-            return p
-    raise ScheduleError(f"{where}: no passage of document '{doc}' contains {quote!r}")
+    try:
+        return find_passage(corpus, doc, quote, where)
+    except RoutingError as exc:
+        raise ScheduleError(str(exc)) from exc
 
 
 @cache

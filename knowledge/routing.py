@@ -58,7 +58,8 @@ class OrgRouting:
         return len({(r.sv, r.en) for r in self.rules if r.topic == topic}) > 1
 
 
-def _find(corpus: Corpus, doc: str, quote: str, path: Path) -> Passage:
+def find_passage(corpus: Corpus, doc: str, quote: str, path: Path | str) -> Passage:
+    """The passage of document `doc` that contains `quote` (whitespace and case aside); RoutingError if none."""
     want = normalize(" ".join(quote.split()))
     for p in corpus.passages:
         if p.doc.id == doc and want in normalize(" ".join(p.text.split())):
@@ -96,7 +97,7 @@ class Routing:
                 entries.append({"means": [tid], "said": [str(x) for x in t.get("triggers") or []]})
                 for r in t.get("rules") or []:
                     cites = [r["rests_on"], *(r.get("also") or [])]
-                    passages = tuple(_find(corpus, str(c["doc"]), str(c["quote"]), path) for c in cites)
+                    passages = tuple(find_passage(corpus, str(c["doc"]), str(c["quote"]), path) for c in cites)
                     for p in passages:
                         if p.org != org:
                             raise RoutingError(f"{path}: rule for '{tid}' cites {p.doc.id} of another organisation")

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import WSMsgType, web
+from threaded import ThreadedServer
 
 BOT_USER = "UBOT0000"
 BOT_ID = "BBOT0000"
@@ -34,51 +35,27 @@ class Call:
     token: str = ""
 
 
-class FakeSlack:
+class FakeSlack(ThreadedServer):
     """The fake Web API. `calls` grows as the bot calls it; `locales` and `groups` shape its answers."""
 
+    name = "fake Slack API"
+
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.locales: dict[str, str] = {}
         self.groups: dict[str, list[str]] = {}
         self.fail: dict[str, str] = {}  # method -> error to answer with
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._ready = threading.Event()
         self._sockets: list[web.WebSocketResponse] = []
         self.socket_acks: list[dict[str, Any]] = []
-        self.port = 0
 
-    # ---- lifecycle ----
-
-    def start(self) -> FakeSlack:
-        threading.Thread(target=self._run, daemon=True).start()
-        if not self._ready.wait(10):
-            raise RuntimeError("the fake Slack API did not start")
-        return self
-
-    def _run(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._loop.run_until_complete(self._serve())
-        self._loop.run_forever()
-
-    async def _serve(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response)
         app.router.add_get("/link", self._socket)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self._ready.set()
-
-    def stop(self) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
 
     @property
     def url(self) -> str:

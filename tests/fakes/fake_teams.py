@@ -8,7 +8,6 @@ activity id, body) with kind "send" (POST .../activities), "reply" (POST .../act
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import threading
 import time
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from threaded import ThreadedServer
 
 
 @dataclass
@@ -58,45 +58,23 @@ def _card_text(node: Any) -> str:
     return ""
 
 
-class FakeConnector:
+class FakeConnector(ThreadedServer):
+    name = "fake connector"
+
     def __init__(self) -> None:
+        super().__init__()
         self.sent: list[Sent] = []
         self.members: dict[str, set[str]] = {}  # Entra group id -> user object ids (the fake Graph)
         self.graph_calls: list[str] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._ready = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self.port = 0
 
-    def start(self) -> FakeConnector:
-        threading.Thread(target=self._run, daemon=True).start()
-        if not self._ready.wait(10):
-            raise RuntimeError("the fake connector did not start")
-        return self
-
-    def _run(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._loop.run_until_complete(self._serve())
-        self._loop.run_forever()
-
-    async def _serve(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v1.0/users/{user}/checkMemberGroups", self._groups)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self._ready.set()
-
-    def stop(self) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
 
     @property
     def url(self) -> str:

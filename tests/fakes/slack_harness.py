@@ -269,6 +269,12 @@ def start_server(
             **(extra_env or {}),
         },
     )
+    proc, url, log = launch(tmp, env, port, args)
+    return SlackApp(url, fake, home, proc, log)
+
+
+def launch(tmp: Path, env: dict[str, str], port: int, args: list[str] | None = None) -> tuple[Any, str, Path]:
+    """Start `conductbot serve` on 127.0.0.1:port and wait until /healthz answers."""
     log = tmp / "server.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), *(args or [])],
@@ -283,19 +289,22 @@ def start_server(
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
                 if r.status == 200:
-                    break
+                    return proc, url, log
         except OSError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             raise AssertionError("server did not start:\n" + log.read_text(errors="replace"))
         time.sleep(0.2)
-    return SlackApp(url, fake, home, proc, log)
+
+
+def stop_process(proc: Any) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def stop_server(app: SlackApp) -> None:
-    app.proc.terminate()
-    try:
-        app.proc.wait(10)
-    except subprocess.TimeoutExpired:
-        app.proc.kill()
+    stop_process(app.proc)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import json
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import REPO, clean_env
+from conftest import clean_env
 from fake_teams import FakeConnector
-from slack_harness import Response, free_port
+from slack_harness import Response, free_port, launch, stop_process
 
 TENANT = "72f988bf-0000-4000-8000-000000000001"
 BOT = "28:bemotandeboten"
@@ -138,33 +137,9 @@ def start_server(
     (home / "config.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     port = free_port()
     env = clean_env(home, cache, {"CONDUCTBOT_TEAMS": "1", "GRAPH_API_URL": fake.url, **(extra_env or {})})
-    log = tmp / "server.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError("server did not start:\n" + log.read_text(errors="replace"))
-        time.sleep(0.2)
+    proc, url, log = launch(tmp, env, port)
     return TeamsApp(url, fake, home, proc, log)
 
 
 def stop_server(app: TeamsApp) -> None:
-    app.proc.terminate()
-    try:
-        app.proc.wait(10)
-    except subprocess.TimeoutExpired:
-        app.proc.kill()
+    stop_process(app.proc)
