@@ -125,6 +125,9 @@ async def cmd_tick(args: argparse.Namespace, settings) -> int:
         return 2
     bot = await build_bot(settings)
     try:
+        from bot.server import attach_senders
+
+        await attach_senders(bot, settings)  # Slack and Teams places reach their platforms, as in the server
         done = await deliver_due(bot, now)
     finally:
         await bot.close()

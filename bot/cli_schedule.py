@@ -75,9 +75,11 @@ async def cmd_prompt(args: argparse.Namespace, settings) -> int:
 
 async def _run(args: argparse.Namespace, settings, kind: str) -> int:
     from bot.runtime import build_bot
+    from bot.server import attach_senders
 
     bot = await build_bot(settings)
     try:
+        await attach_senders(bot, settings)  # `prompt post` to a Slack or Teams channel
         return await _act(bot, args, kind)
     except (sched.ScheduleError, CalendarError) as exc:
         print(f"conductbot {'remind' if kind == 'reminder' else 'prompt'}: {exc}", file=sys.stderr)

@@ -88,8 +88,18 @@ class Bot:
         # flows whose state must never reach the database (the anonymous report's draft)
         self.ephemeral: dict[str, dict[str, Any]] = {}
         self.schedules: Schedules | None = None  # reminders and prompts (set by bot.runtime)
+        self._closing: list[Any] = []
+
+    def on_close(self, hook: Any) -> None:
+        """Run `await hook()` when the bot closes (a platform sender's HTTP session)."""
+        self._closing.append(hook)
 
     async def close(self) -> None:
+        for hook in self._closing:
+            try:
+                await hook()
+            except Exception:
+                log.warning("a close hook failed", exc_info=True)
         await self.store.close()
 
     async def context(self, incoming: Incoming) -> Context:

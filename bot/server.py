@@ -56,7 +56,9 @@ async def build_app(bot: Bot, settings: Settings, options: dict[str, Any] | None
     app[BOT_KEY] = bot
     mounted: list[Mounted] = []
     for name in PLATFORMS:
-        module = importlib.import_module(f"adapters.{name}.server")
+        module = _platform(name)
+        if module is None:
+            continue
         result = await module.mount(app, bot, settings, options)
         if result is None:
             continue
@@ -68,6 +70,31 @@ async def build_app(bot: Bot, settings: Settings, options: dict[str, Any] | None
     if not mounted:
         log.warning("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or MicrosoftAppId")
     return app
+
+
+async def attach_senders(bot: Bot, settings: Settings) -> list[str]:
+    """Register every configured platform's sender without a server (`tick`, `prompt post` from cron)."""
+    names = []
+    if not isinstance(bot.sender, RouterSender):
+        return names
+    for name in PLATFORMS:
+        module = _platform(name)
+        if module is None:
+            continue
+        sender = await module.sender(bot, settings)
+        if sender is not None:
+            bot.sender.register(name, sender)
+            names.append(name)
+    return names
+
+
+def _platform(name: str) -> Any:
+    """A platform's adapter module, or None when its SDK (the `slack` or `teams` extra) is not installed."""
+    try:
+        return importlib.import_module(f"adapters.{name}.server")
+    except ImportError as exc:
+        log.info("%s not available (%s): pip install 'conductbot[%s]'", name, exc.name, name)
+        return None
 
 
 async def _healthz(request: web.Request) -> web.Response:

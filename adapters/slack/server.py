@@ -65,6 +65,20 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     return mounted
 
 
+async def sender(bot: Bot, settings: Settings) -> SlackSender | None:
+    """A sender without a server (`conductbot tick` from cron): Slack's Web API with the bot token."""
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    token = os.environ.get("SLACK_BOT_TOKEN")
+    if not token:
+        return None
+    api_url = os.environ.get("SLACK_API_URL")
+    kwargs: dict[str, Any] = {"token": token}
+    if api_url:
+        kwargs["base_url"] = api_url if api_url.endswith("/") else api_url + "/"
+    return SlackSender(AsyncWebClient(**kwargs))
+
+
 def _handler(front: SlackFrontEnd, verifier: SignatureVerifier) -> Any:
     async def handle(request: web.Request) -> web.StreamResponse:
         try:

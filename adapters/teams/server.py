@@ -110,6 +110,19 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     return Mounted("teams", sender=TeamsSender(front), stop=stop, info={"authenticated": bool(creds.APP_ID)})
 
 
+async def sender(bot: Bot, settings: Settings) -> TeamsSender | None:
+    """A sender without a server (`conductbot tick` from cron): proactive posts through stored references."""
+    creds = _Credentials()
+    if not creds.APP_ID and os.environ.get("CONDUCTBOT_TEAMS") != "1":
+        return None
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(creds))
+    connector = Connector(creds.APP_ID, creds.APP_PASSWORD, creds.APP_TENANTID)
+    front = TeamsFrontEnd(bot, settings, adapter, creds.APP_ID, connector)
+    await front.setup()
+    bot.on_close(connector.close)
+    return TeamsSender(front)
+
+
 async def _run(adapter: CloudAdapter, auth: Any, activity: Activity, front: TeamsFrontEnd) -> None:
     try:
         await adapter.process_activity(auth, activity, front.on_turn)

@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fakes"))
 
 import pytest
-from conftest import SessionIndex
+from conftest import SessionIndex, run_cli
 from fake_slack import BOT_USER, TEAM, FakeSlack
 from slack_harness import LEADERS, MANAGERS, WHISTLE, SlackApp, start_server, stop_server, text_of
 
@@ -325,3 +325,33 @@ def test_group_leader_posts_a_prompt_to_a_channel_and_the_pulse_stays_anonymous(
     slack.command("UEMPLOY09", "samtalsfråga", channel="CGROUP002")
     assert "gruppledare" in posts(slack, "DEMPLOY09")[0]["text"]
     assert not [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "CGROUP002"]
+
+
+def test_cron_tick_and_prompt_post_reach_slack_without_the_server(slack: SlackApp, session_index: SessionIndex) -> None:
+    """`conductbot tick` and `prompt post` from cron post through Slack's Web API, as the server does."""
+    env = {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_API_URL": slack.fake.api_url}
+    r = run_cli(
+        ["prompt", "post", "--org", "vasteras", "--channel", "slack:CCRON0001"],
+        slack.home,
+        session_index.cache,
+        env=env,
+    )
+    assert r.returncode == 0, str(r)
+    (post,) = posts(slack, "CCRON0001")
+    assert "Samtalsfråga" in post["text"]
+    r = run_cli(
+        ["remind", "add", "vardegrund-levande", "--org", "vasteras", "--role", "manager", "--place", "slack:UMANAGER1"],
+        slack.home,
+        session_index.cache,
+        env={**env, "CONDUCTBOT_NOW": "2027-03-10T12:00"},
+    )
+    assert "first 2027-04-05 08:30" in r.stdout, str(r)
+    r = run_cli(
+        ["tick", "--now", "2027-04-05T08:30"],
+        slack.home,
+        session_index.cache,
+        env={**env, "CONDUCTBOT_NOW": "2027-04-05T08:30"},
+    )
+    assert "vardegrund-levande to slack:UMANAGER1" in r.stdout, str(r)
+    (reminder,) = posts(slack, "UMANAGER1")  # a user id: Slack posts it in the app's DM
+    assert "Håll värdegrunden levande" in reminder["text"] and "ständigt arbeta" in reminder["text"]

@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fakes"))
 
 import pytest
-from conftest import SessionIndex
+from conftest import SessionIndex, run_cli
 from fake_teams import FakeConnector
 from teams_harness import LEADERS, MANAGERS, WHISTLE, TeamsApp, activity, object_id, start_server, stop_server
 
@@ -183,3 +183,24 @@ def test_group_leader_posts_a_prompt_to_the_channel(teams: TeamsApp) -> None:
     assert [a["title"] for a in prompt.actions()] == ["1", "2", "3", "4", "5"]
     confirm = teams.fake.wait(chain, kind="reply")[0]
     assert "postad" in confirm.text
+
+
+def test_reminder_reaches_a_personal_chat_proactively(teams: TeamsApp, session_index: SessionIndex) -> None:
+    """A manager subscribes in Teams; `conductbot tick` (cron) later posts through the stored reference."""
+    conv = "a:personal-manager01"
+    teams.message("manager01", "påminnelser")
+    listing = teams.fake.wait(conv, kind="reply", count=1)[-1]
+    before = len(teams.fake.of(conv))
+    choice = next(a for a in listing.actions() if "värdegrunden levande" in a["title"])
+    teams.message("manager01", value=choice["data"], reply_to=listing.activity_id)
+    done = teams.fake.wait(conv, before + 1)[-1]
+    when = re.search(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d)", done.text)
+    assert when, done.text
+    now = f"{when.group(1)}T{when.group(2)}"
+    r = run_cli(
+        ["tick", "--now", now], teams.home, session_index.cache, env={"CONDUCTBOT_TEAMS": "1", "CONDUCTBOT_NOW": now}
+    )
+    assert f"to teams:{conv}" in r.stdout, str(r)
+    post = teams.fake.wait(conv, kind="send")[0]
+    assert "Håll värdegrunden levande" in post.text
+    assert [a["title"] for a in post.actions()] == ["Gå igenom fyra frågor"]
