@@ -376,7 +376,8 @@ class SlackFrontEnd:
             return
         where = self._where_of_click(body, value)
         replies = await self.converse(where, team, user, choice=value["v"])
-        await self._mark_chosen(body, label, replies[0].lang if replies else "sv")
+        if value.get("c"):  # a reply to this person; a shared post (a prompt's pulse) keeps its buttons unmarked
+            await self._mark_chosen(body, label, replies[0].lang if replies else "sv")
         if not await self._open_form(body.get("trigger_id"), where, replies):
             await self.send(where, user, replies)
         if value["v"].startswith("profile:"):

@@ -44,7 +44,7 @@ def posts(app: SlackApp, channel: str, count: int = 1, timeout: float = 30.0) ->
 def test_dm_question_is_answered_with_the_manager_and_the_code(slack: SlackApp) -> None:
     r = slack.dm("UEMPLOY01", QUESTION)
     assert r.status == 200, r
-    assert r.seconds < 1.0, "the event is acknowledged before it is answered"
+    assert r.body == "", "acknowledged with an empty 200; the answer follows (ack latency: scripts/bench_slack.py)"
     answer = posts(slack, "DEMPLOY01")[0]
     text = text_of(answer)
     assert "manager" in text.lower(), text
@@ -162,7 +162,7 @@ def test_mention_answers_in_the_thread_and_the_thread_continues(slack: SlackApp)
 
 def test_slash_command_four_question_check_with_buttons(slack: SlackApp) -> None:
     r = slack.command("UFOURQ001", "fyra frågor", channel="CGENERAL1")
-    assert r.status == 200 and r.seconds < 1.0
+    assert r.status == 200
     assert "direktmeddelande" in r.body, "said where the answer goes"
     (first,) = posts(slack, "DFOURQ001")
     assert first["text"].strip(), first
@@ -321,6 +321,7 @@ def test_group_leader_posts_a_prompt_to_a_channel_and_the_pulse_stays_anonymous(
         assert f"{n} har svarat" in eph["text"], eph["text"]
         assert ("medel" in eph["text"]) == (n >= 5), eph["text"]
     assert not [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "CGROUP001"][1:], "no public tally"
+    assert not [c for c in slack.fake.of("chat.update") if c.args["channel"] == "CGROUP001"], "nobody's answer shown"
     # an employee cannot post prompts
     slack.command("UEMPLOY09", "samtalsfråga", channel="CGROUP002")
     assert "gruppledare" in posts(slack, "DEMPLOY09")[0]["text"]
