@@ -29,6 +29,9 @@ class Incoming:
     # where a later post to this conversation goes (a reminder, a prompt): `slack:<channel>`,
     # `teams:<conversation id>`; empty for the terminal, whose posts go to the outbox
     place: str = ""
+    # where posts meant for this person alone go (their reminders): `slack:<user id>` for a direct
+    # message; empty means `place`
+    personal_place: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,13 @@ def _reply(ctx: Context, text: str, choices: tuple[Choice, ...] = ()) -> Reply:
 
 
 def _place(ctx: Context) -> str:
+    """Where a prompt goes: the conversation it was asked for in."""
     return ctx.incoming.place or ctx.incoming.conversation
+
+
+def _personal_place(ctx: Context) -> str:
+    """Where a person's reminders go: to them alone, even when they subscribed in a channel."""
+    return ctx.incoming.personal_place or _place(ctx)
 
 
 def parse_when(text: str, cadence: str, weekday: int, at: str) -> tuple[str, int, str]:
@@ -151,7 +157,7 @@ async def _subscribe(ctx: Context, r: sched.Reminder, text: str = "") -> list[Re
             ctx.org,
             ctx.user_key,
             ctx.role,
-            _place(ctx),
+            _personal_place(ctx),
             r.id,
             cadence,
             weekday,

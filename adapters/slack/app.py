@@ -242,6 +242,7 @@ class SlackFrontEnd:
             locale=locale,
             platform="slack",
             place=where.place,
+            personal_place=f"slack:{user}",  # Slack posts to a user id in the app's direct message
         )
         lock = self._locks.setdefault(where.conversation, asyncio.Lock())
         try:

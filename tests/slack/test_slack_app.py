@@ -356,3 +356,12 @@ def test_cron_tick_and_prompt_post_reach_slack_without_the_server(slack: SlackAp
     assert "vardegrund-levande to slack:UMANAGER1" in r.stdout, str(r)
     (reminder,) = posts(slack, "UMANAGER1")  # a user id: Slack posts it in the app's DM
     assert "Håll värdegrunden levande" in reminder["text"] and "ständigt arbeta" in reminder["text"]
+
+
+def test_reminders_subscribed_in_a_channel_go_to_the_person(slack: SlackApp, session_index: SessionIndex) -> None:
+    slack.command("UMANAGER1", "påminn mig om korruption-genomgang", channel="CGENERAL3")
+    done = posts(slack, "DMANAGER1")[-1]
+    assert "Klart" in done["text"], done["text"]
+    r = run_cli(["remind", "list", "--all"], slack.home, session_index.cache)
+    (line,) = [x for x in r.stdout.splitlines() if "korruption-genomgang" in x]
+    assert line.endswith("slack:UMANAGER1"), line  # the person's DM, not the channel it was typed in
