@@ -161,24 +161,39 @@ async def cmd_chat(args: argparse.Namespace) -> int:
 
 
 async def cmd_unanswered(args: argparse.Namespace) -> int:
-    """Questions the bot abstained on or that got 👎, with counts, as text only (no user ids)."""
+    """Themes of the questions the bot could not answer and of the answers marked 👎, with counts.
+
+    No user ids and no one's own wording: an example is shown only for a theme that at least
+    K_ANONYMITY different people asked."""
+    from bot.questions import K_ANONYMITY, themes
     from bot.store import Store
 
     settings = _settings(args)
     store = await Store.open(settings.db_path)
     try:
         await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
-        rows = await store.unanswered(args.org)
+        found = themes(await store.questions(args.org))
     finally:
         await store.close()
-    if not rows:
+    if not found:
         print("No unanswered questions.")
         return 0
     reasons = {"abstained": "not answered", "thumbs_down": "👎"}
-    print(f"{'count':>5}  {'org':10} {'why':13} question")
-    for org, reason, question, count in rows:
-        print(f"{count:5d}  {org:10} {reasons.get(reason, reason):13} {question}")
+    print(f"{'count':>5} {'people':>6}  {'org':10} {'why':13} theme")
+    for t in found:
+        if t.reason == "thumbs_down":
+            what = "answers citing " + "; ".join(t.passages)
+        elif t.example is not None:
+            what = t.example
+        else:
+            what = f"(asked by fewer than {K_ANONYMITY} people: wording withheld)"
+        print(f"{t.count:5d} {t.people:6d}  {t.org:10} {reasons.get(t.reason, t.reason):13} {printable(what)}")
     return 0
+
+
+def printable(text: str) -> str:
+    """Stored text made safe for a terminal line: control characters shown escaped, never raw."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 async def cmd_index(args: argparse.Namespace) -> int:
@@ -305,7 +320,10 @@ COMMANDS = {
     "serve": cmd_serve,
     "teams-package": cmd_teams_package,
 }
-ADMIN = ("keys", "case", "tick")
+ADMIN = ("keys", "case", "tick", "forget")
+# third-party loggers that can write request bodies (report text, passphrases) at DEBUG: never below WARNING
+QUIET_LOGGERS = ("aiosqlite", "slack_sdk", "slack_bolt", "botbuilder", "botframework", "aiohttp", "msal",
+                 "urllib3", "requests", "asyncio", "microsoft_agents", "httpx", "httpcore")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,7 +334,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # its debug log shows SQL parameters
+    for name in QUIET_LOGGERS:  # aiosqlite's debug log shows SQL parameters; the SDKs' show request bodies
+        logging.getLogger(name).setLevel(logging.WARNING)
+    os.umask(0o077)  # everything the bot writes (database, WAL, outbox, keys) is readable by its owner only
     try:
         if args.cmd in ("remind", "prompt"):
             from bot import cli_schedule

@@ -51,11 +51,16 @@ class Settings:
     conversation_ttl_minutes: float = 24 * 60
     unanswered_keep_days: float = 90
     record_questions: bool = True
+    # a question kept for HR is held this long in memory first, and dropped if a report comes near
+    question_hold_seconds: float = 600.0
     routing_dir: Path | None = None
     # anonymous reports: the random delay before a report is posted, in seconds (low, high)
     report_delay_seconds: tuple[float, float] = (60.0, 1800.0)
     case_retention_days: float = 730  # closed cases are deleted this long after closing
     channel_lang: str = "sv"  # language of posts to the whistleblower channel
+    # what the whistleblower channel gets: "notice" (the case code, dates and deadlines; handlers read the
+    # sealed report off the platform) or "full" (the report's text too, kept by the platform's retention)
+    report_post: str = "notice"
     # where an organisation's named channels live: {org: {"whistleblower": "slack:C0123" | "teams:<id>"}};
     # a name with no entry goes to the terminal outbox (<home>/outbox/<org>.jsonl)
     channels: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -20,6 +20,7 @@ from typing import Any
 from bot.cases import Cases
 from bot.config import Settings
 from bot.delivery import Sender
+from bot.questions import QuestionLog
 from bot.schedule import Schedules
 from bot.store import Profile, Store
 from bot.types import Incoming, Reply
@@ -88,7 +89,11 @@ class Bot:
         # flows whose state must never reach the database (the anonymous report's draft)
         self.ephemeral: dict[str, dict[str, Any]] = {}
         self.schedules: Schedules | None = None  # reminders and prompts (set by bot.runtime)
+        # questions for HR's list: held, reduced, and dropped near a report (bot/questions.py)
+        self.questions = QuestionLog(store, settings.question_hold_seconds, clock, known=_vocabulary(retriever))
         self._closing: list[Any] = []
+        # `await hook(platform, user_id) -> rows deleted`: what an adapter keeps for a person (bot/forget.py)
+        self.forget_hooks: list[Any] = []
 
     def on_close(self, hook: Any) -> None:
         """Run `await hook()` when the bot closes (a platform sender's HTTP session)."""
@@ -100,6 +105,7 @@ class Bot:
                 await hook()
             except Exception:
                 log.warning("a close hook failed", exc_info=True)
+        await self.questions.flush(force=True)
         await self.store.close()
 
     async def context(self, incoming: Incoming) -> Context:
@@ -137,8 +143,17 @@ class Bot:
             ]
         before = dict(ctx.state)
         replies = await registry.dispatch(ctx)
+        in_report = _in_report(self, ctx, replies)
+        if in_report or _offers_report(replies):
+            # a report is offered or under way: nothing of this conversation is kept for HR
+            self.questions.suppress(ctx.conv_key)
+        if in_report:
+            # and the person's rows are not touched, so that no stored time sits next to the case
+            await self.questions.flush()
+            return replies
         if ctx.state != before:
-            await self.store.save_state(ctx.conv_key, ctx.state)
+            await self.store.save_state(ctx.conv_key, ctx.state, owner=ctx.user_key)
+        await self.questions.flush()
         if ctx.text and ctx.lang != ctx.profile.lang:
             # remembered so that a click (which carries no text) is answered in the same language
             ctx.profile = replace(ctx.profile, lang=ctx.lang)
@@ -151,6 +166,25 @@ class Bot:
             ctx.lang,
         )
         return replies
+
+
+def _in_report(bot: Bot, ctx: Context, replies: list[Reply]) -> bool:
+    """True when this message is part of an anonymous report (writing, reviewing, a login, a follow-up)."""
+    if ctx.conv_key in bot.ephemeral or (ctx.incoming.choice or "").startswith("report:"):
+        return True
+    return any(r.intent == "anonymous_report" for r in replies)
+
+
+def _offers_report(replies: list[Reply]) -> bool:
+    return any(c.value.startswith("report:") for r in replies for c in r.choices)
+
+
+def _vocabulary(retriever: Retriever) -> Any:
+    """Whether a lower-cased word is a word of the documents (redaction keeps those)."""
+    from knowledge.text import words
+
+    known = frozenset(w for p in retriever.corpus.passages for w in words(p.text))
+    return known.__contains__
 
 
 def _locale_lang(locale: str | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -90,8 +91,9 @@ class OutboxSender:
 
     @staticmethod
     def _append(path: Path, line: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)  # readable by the bot's user only
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
 
 
@@ -142,10 +144,28 @@ class RouterSender:
         return await check(org, place if platform else channel, key) if check else None
 
 
-def format_post(kind: str, payload: dict[str, str], lang: str) -> str:
+def format_post(
+    kind: str, payload: dict[str, str], lang: str, mode: str = "notice", received: float | None = None
+) -> str:
     """The channel text of a queued post (plain text: each platform's sender escapes markup and mentions).
-    Never carries who sent it, when, or from where."""
-    return say("anonymous_report", f"post_{kind}", lang, code=payload["code"], text=payload["text"])
+
+    By default (`report_post: notice`) the channel gets a notice: the case code, the day it was received
+    and the deadlines, never the report, which handlers read off the platform (`conductbot case show`).
+    With `report_post: full` the report's text is posted too. Never carries who sent it, when, or from where.
+    """
+    code = payload["code"]
+    if mode != "full":
+        day = received if received is not None else 0.0
+        return say(
+            "anonymous_report",
+            f"notice_{kind}",
+            lang,
+            code=code,
+            received=_date(day),
+            ack=_date(day + ACK_DAYS * DAY),
+            feedback=_date(day + FEEDBACK_DAYS * DAY),
+        )
+    return say("anonymous_report", f"post_{kind}", lang, code=code, text=payload["text"])
 
 
 async def deliver_due(bot: Bot, now: float | None = None) -> list[str]:
@@ -158,19 +178,18 @@ async def deliver_due(bot: Bot, now: float | None = None) -> list[str]:
     cases = bot.cases
     lang = bot.settings.channel_lang
     done: list[str] = []
-    due = await cases.due_posts(now)
+    due = await cases.posts.due(now)
     due.sort(key=lambda post: post[3] != "report")  # reports first: their additions join their threads
     for post_id, org, code, kind, payload in due:
         info = await cases.info(code) if code else None
         thread = info.thread if info else None
-        if kind != "report" and code and thread is None and await cases.report_pending(code):
+        if kind != "report" and code and thread is None and await cases.posts.report_pending(code):
             continue  # an addition waits until its report is posted, so that it joins the report's thread
-        msg_id = await bot.sender.post(
-            org, "whistleblower", format_post(kind, payload, lang), thread if kind != "report" else None
-        )
+        text = format_post(kind, payload, lang, bot.settings.report_post, info.created if info else None)
+        msg_id = await bot.sender.post(org, "whistleblower", text, thread if kind != "report" else None)
         if kind == "report" and code:
             await cases.set_thread(code, msg_id)
-        await cases.done_post(post_id)
+        await cases.posts.done(post_id)
         done.append(f"{org}: {kind} {code or ''}".rstrip())
     for info in await cases.list():
         for kind, days, pending in (

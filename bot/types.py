@@ -32,6 +32,10 @@ class Incoming:
     # where posts meant for this person alone go (their reminders): `slack:<user id>` for a direct
     # message; empty means `place`
     personal_place: str = ""
+    # the text was written in a private form (a Slack modal, a Teams card form), not in the chat history
+    form: bool = False
+    # what the form carried back: the sealed state of the flow that opened it (`Reply.meta["flow_token"]`)
+    flow_token: str = ""
 
 
 @dataclass(frozen=True, slots=True)

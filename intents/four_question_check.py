@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from bot.types import Choice, Citation, Reply
+from intents import answers
 from intents.phrases import load, say
 from knowledge.corpus import Corpus, Passage
 from knowledge.orgs import org_name
@@ -199,6 +200,11 @@ def _answer(text: str) -> str | None:
     toks = _tokens(text)
     if not toks or "?" in text or len(toks) > cfg["max_words"]:
         return None
+    if any(toks[: len(ph)] == ph for ph in map(_tokens, cfg["again"])):
+        return "again"
+    kind = answers.read(text, max_words=cfg["max_words"])
+    if kind is not None:
+        return kind
     for kind in ANSWERS:
         if any(toks[: len(ph)] == ph for ph in map(_tokens, cfg[kind])):
             return kind
@@ -328,6 +334,11 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
         say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
     )
     return _ask(ctx, c, step, *explained, key="ask_again", quotes=q.quotes)
+
+
+async def resume_reply(ctx: Context) -> list[Reply]:
+    """The check's current question again, after a side question answered in the middle of it."""
+    return await _on_answer(ctx, "again")
 
 
 async def on_choice(ctx: Context, value: str) -> list[Reply]:

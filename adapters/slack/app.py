@@ -229,7 +229,7 @@ class SlackFrontEnd:
     # ---- the core ---------------------------------------------------------------------------------
 
     async def converse(
-        self, where: Where, team: str | None, user: str, text: str = "", choice: str | None = None
+        self, where: Where, team: str | None, user: str, text: str = "", choice: str | None = None, form: bool = False
     ) -> list[Reply]:
         org, role, locale = await self.identity(team, user)
         incoming = Incoming(
@@ -243,6 +243,7 @@ class SlackFrontEnd:
             platform="slack",
             place=where.place,
             personal_place=f"slack:{user}",  # Slack posts to a user id in the app's direct message
+            form=form,  # typed in the modal, not in the chat history
         )
         lock = self._locks.setdefault(where.conversation, asyncio.Lock())
         try:
@@ -468,7 +469,7 @@ class SlackFrontEnd:
             (((view.get("state") or {}).get("values") or {}).get("text") or {}).get("text", {}).get("value") or ""
         )
         where = Where.of(meta.get("c") or await self.direct_channel(user), meta.get("p"))
-        replies = await self.converse(where, team, user, text=text)
+        replies = await self.converse(where, team, user, text=text, form=True)
         errors = [r for r in replies if r.meta.get("error")]
         if errors:
             await ack(response_action="errors", errors={"text": errors[0].text[:300]})
