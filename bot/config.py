@@ -53,6 +53,11 @@ class Settings:
     record_questions: bool = True
     # a question kept for HR is held this long in memory first, and dropped if a report comes near
     question_hold_seconds: float = 600.0
+    # retention (days) of what is kept about people (bot/retention.py)
+    profile_keep_days: float = 365
+    schedule_keep_days: float = 90  # cancelled subscriptions
+    prompt_keep_days: float = 365  # prompt history and the pulse votes of those prompts
+    reference_keep_days: float = 365  # Teams conversation references not refreshed
     routing_dir: Path | None = None
     # anonymous reports: the random delay before a report is posted, in seconds (low, high)
     report_delay_seconds: tuple[float, float] = (60.0, 1800.0)

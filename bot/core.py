@@ -88,6 +88,8 @@ class Bot:
         self.clock = clock
         # flows whose state must never reach the database (the anonymous report's draft)
         self.ephemeral: dict[str, dict[str, Any]] = {}
+        # what a conversation needs for a moment and must not store (a question held while the role is asked)
+        self.memo: dict[str, dict[str, Any]] = {}
         self.schedules: Schedules | None = None  # reminders and prompts (set by bot.runtime)
         # questions for HR's list: held, reduced, and dropped near a report (bot/questions.py)
         self.questions = QuestionLog(store, settings.question_hold_seconds, clock, known=_vocabulary(retriever))

@@ -206,6 +206,9 @@ async def deliver_due(bot: Bot, now: float | None = None) -> list[str]:
                     done.append(f"{info.org}: reminder {kind} {info.code}")
     for code in await cases.purge_closed(bot.settings.case_retention_days, now):
         done.append(f"deleted closed case {code}")
+    from bot import retention
+
+    await retention.purge(bot, now)
     if bot.schedules is not None:
         from bot import schedule
 

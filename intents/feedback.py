@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.types import Choice, Reply
+from intents import answers
 from intents.phrases import say
 
 if TYPE_CHECKING:
@@ -39,8 +40,9 @@ def pending(answer_id: str) -> dict[str, str]:
     return {"intent": NAME, "answer": answer_id}
 
 
-async def on_pending(ctx: Context, waiting: dict[str, str], kind: str) -> list[Reply] | None:
+async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | None:
     """ "ja", "nej det hjälpte inte", "yes", "not really" after "Hjälpte det?": read as 👍 / 👎."""
+    kind = answers.read(ctx.text)
     if kind == "yes":
         return await on_choice(ctx, f"up:{waiting['answer']}")
     if kind == "no":

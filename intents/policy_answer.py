@@ -133,9 +133,26 @@ def note_unanswered(ctx: Context) -> None:
     ctx.bot.questions.note(ctx.conv_key, ctx.user_key, ctx.org, ctx.role, ctx.lang, "abstained", text=ctx.text)
 
 
+def no_documents_for_role(ctx: Context) -> Reply:
+    """An organisation with no document for the asker's role says so, instead of claiming rules it lacks."""
+    from intents import profile  # profile imports this module
+
+    names = {"org": org_name(ctx.org, "sv"), "org_en": _capital(org_name(ctx.org, "en"))}
+    text = say(NAME, "no_docs_for_role", ctx.lang, role=profile.role_name(ctx.answer_role, ctx.lang), **names)
+    return Reply(text=text, intent="out_of_scope", lang=ctx.lang, abstained=True)
+
+
 async def handle(ctx: Context) -> list[Reply]:
     """Answer from the policies, or say plainly that they do not answer."""
+    from intents import profile
+
+    if not profile.serves_role(ctx, ctx.answer_role) and ctx.answer_role in ELECTED_ROLES:
+        return [no_documents_for_role(ctx)]
     result = ctx.search()
+    if result.hits and not result.abstain:
+        carried = ctx.bot.routing.topic_of_passage(ctx.org, result.hits[0].passage.id)
+        if carried:
+            ctx.state["topic"] = carried  # the topic's id, for a follow-up
     reply = answer(result, ctx.org, ctx.answer_role, ctx.bot.retriever.tuning.second_quote_ratio)
     if reply.abstained:
         if ctx.bot.settings.record_questions:

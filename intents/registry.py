@@ -15,7 +15,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from bot.types import Reply
-from intents import answers
 from intents.phrases import say
 
 if TYPE_CHECKING:
@@ -56,17 +55,18 @@ def validate(corpus: object) -> None:
 
 
 async def _pending_answer(ctx: Context, waiting: object) -> list[Reply] | None:
-    """A short answer ("ja", "nej det hjälpte inte", "not really") to the last yes/no question the bot
-    asked outside a flow (`state["pending"]`); it waits for one message only. A flow under way (the
+    """A short answer to the last question the bot asked outside a flow (`state["pending"]`: a yes/no
+    after "Hjälpte det?", a role after "are you an employee or an elected official?"), read by the intent
+    that asked (`on_pending(ctx, waiting)`, None when the message is not an answer); it waits for one
+    message only. A flow under way (the
     check) is asked again after it, so a side question does not lose the check's place."""
     if not isinstance(waiting, dict) or intent("anonymous_report").active(ctx):
         return None
-    kind = answers.read(ctx.text)
-    mod = intent(str(waiting.get("intent", ""))) if kind else None
-    handler = getattr(mod, "on_pending", None)
-    if handler is None or kind is None:
+    name = str(waiting.get("intent", ""))
+    handler = getattr(intent(name), "on_pending", None) if name in (*ORDER, FALLBACK) else None
+    if handler is None:
         return None
-    replies = await handler(ctx, waiting, kind)
+    replies = await handler(ctx, waiting)
     if replies is None:
         return None
     flow = ctx.state.get("flow")

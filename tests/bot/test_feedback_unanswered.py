@@ -92,16 +92,18 @@ def test_questions_are_redacted_before_they_are_kept(cli: Cli) -> None:
         "Varför flyttade Bengtsson parkeringen till Kalmarvägen?",
         "Ring mig på 070-123 45 67 om min semester, personnummer 19800101-1234",
         "Kan anna.b@example.se få tillbaka sin gamla parkeringsplats?",
-        "db8ej-kfsu9-zqygg-k442v-lh3cg",
-        "VB-7K3M-Q9TX",
         "Hur bokar jag lokalen K7Q2ZX för julfesten?",
     ]
-    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "redact-1")
-    # a passphrase or a case code alone is recognised and the other half asked for, never answered
-    assert "ärendekod" in replies[3].lower() and "hittar jag inget" not in replies[3], replies[3]
-    assert "lösenfras" in replies[4].lower(), replies[4]
+    transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "redact-1")
+    # a passphrase or a case code alone is recognised and the other half asked for, never answered; and what
+    # that conversation said just before is not kept either (it may be the report)
+    replies = transcript(cli, ["Vem har nyckeln till förrådet Q3?", "db8ej-kfsu9-zqygg-k442v-lh3cg", "VB-7K3M-Q9TX"],
+                         "--org", "vasteras", "--user", "redact-2")  # fmt: skip
+    assert "ärendekod" in replies[1].lower() and "hittar jag inget" not in replies[1], replies[1]
+    assert "stämmer inte" in replies[2].lower(), replies[2]  # no such case: the same words as a wrong passphrase
     r, rows = unanswered(cli)
-    assert rows, r.stdout
+    assert len(rows) >= 3 and all(row[1] == 1 for row in rows), r.stdout
+    assert "förrådet" not in (cli.home / "conductbot.sqlite3").read_bytes().decode("utf-8", "replace")
     data = all_bytes(cli.home)
     for s in secrets:
         assert s.lower().encode() not in data.lower(), f"{s!r} is stored"
