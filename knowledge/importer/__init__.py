@@ -82,14 +82,18 @@ def import_document(
 ) -> Imported:
     """Read, repair and render one document for `<out_dir>/<org>/`; nothing is written here."""
     folder = out_dir / org
-    vocab = Vocabulary(f.read_text(encoding="utf-8") for f in corpus_files([folder]) if folder.is_dir())
+    did = doc_id(org, path)
+    target = folder / f"{did}.md"
+    # the organisation's own words: its other documents (not an earlier import of this one, whose
+    # repairs would otherwise vouch for themselves)
+    others = [f for f in corpus_files([folder]) if f.resolve() != target.resolve()] if folder.is_dir() else []
+    vocab = Vocabulary(f.read_text(encoding="utf-8") for f in others)
     src = read_source(path)
     draft = build(src, vocab)
     if title:
         draft.title = title
     if not draft.title:
         draft.title = path.stem.replace("-", " ").replace("_", " ")
-    did = doc_id(org, path)
     auds = list(audiences or audiences_for(draft.title, path.stem))
     meta: dict[str, object] = {
         "id": did,
@@ -101,7 +105,6 @@ def import_document(
         "language": "sv",
     }
     text = render(meta, draft.units)
-    target = folder / f"{did}.md"
     old = target.read_text(encoding="utf-8") if target.exists() else None
     n = len(passages_of(text)) if draft.units else 0
     return Imported(path, target, did, text, draft, diff(old, text) if old else None, n, auds)

@@ -26,6 +26,7 @@ class Block:
     gap: int = 0
     brk: bool = False
     removed: bool = False
+    page: bool = False  # page furniture (a page number, a running header, ...) stood right before it
 
     @property
     def text(self) -> str:
@@ -60,6 +61,28 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+def _glyph_widths() -> dict[str, int]:
+    try:
+        from pdfminer.fontmetrics import FONT_METRICS
+    except ImportError:
+        return {}
+    return dict(FONT_METRICS["Helvetica"][1])
+
+
+_WIDTHS = _glyph_widths()
+
+
+def measure(text: str) -> float:
+    """How wide a text prints, in average characters (Helvetica's glyph widths; 1 per char without them).
+
+    Character counts mislead in proportional type: 'illi' is narrower than 'WOMB'. Whether a line was
+    wrapped (and so goes on) depends on how wide it printed."""
+    t = text.strip()
+    if not _WIDTHS:
+        return float(len(t))
+    return sum(_WIDTHS.get(c, 556) for c in t) / 500.0
+
+
 def is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
@@ -68,7 +91,7 @@ def is_caps(text: str) -> bool:
 def title_like(text: str, width: int) -> bool:
     """Short, no sentence punctuation at the end: what a heading or a table-of-contents entry looks like."""
     t = _TOC_TRAIL.sub("", text.strip()) or text.strip()
-    return bool(t) and words(t) <= 10 and len(t) <= max(40, int(width * 0.8)) and t[-1] not in TERMINAL
+    return bool(t) and words(t) <= 10 and measure(t) <= max(40, width * 0.8) and t[-1] not in TERMINAL
 
 
 def to_blocks(lines: list[Line]) -> list[Block]:
@@ -233,5 +256,5 @@ def _remove(blocks: list[Block], i: int, report: Report, kind: str) -> None:
     report.add(blocks[i].no, kind, blocks[i].text)
     for k in range(i + 1, len(blocks)):
         if not blocks[k].removed:
-            blocks[k].brk = True
+            blocks[k].brk = blocks[k].page = True
             break

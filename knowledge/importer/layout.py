@@ -12,13 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.importer.furniture import OPEN_QUOTES, TERMINAL, Block, title_like
+from knowledge.importer.furniture import OPEN_QUOTES, TERMINAL, Block, measure, title_like
 from knowledge.importer.repairs import bullet_glued_to_end, join_lines, strip_bullet
 from knowledge.importer.source import Line, Report
 from knowledge.importer.words import Vocabulary
 
 NUMBERED = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZÅÄÖ0-9\"”“]")
 WRAP_SHORT = 0.7  # a line shorter than this share of the text width may end a paragraph
+WRAP_FULL = 0.945  # across a blank line of a double-spaced export, a line this wide was wrapped
+LEAD_SHORT = 0.85  # a title-like first line shorter than this share may stand above running text
+HEAD_WORDS = 14
 
 
 @dataclass(slots=True)
@@ -33,13 +36,14 @@ class Unit:
     cand: bool = False  # looks like a heading
     standalone: bool = False  # a block of its own
     brk: bool = False  # first unit after a page break or a wide gap
-    motto: bool = False
+    page: bool = False  # first unit after page furniture (a page number, a running header)
+    motto: bool = False  # a heading made from a numbered question (its level follows the heading above)
 
 
 def text_width(lines: list[Line]) -> int:
     """The width of the text column in characters: the 90th percentile of line lengths."""
-    lengths = sorted(len(ln.text.strip()) for ln in lines if not ln.blank)
-    return lengths[int(len(lengths) * 0.9)] if lengths else 80
+    lengths = sorted(measure(ln.text) for ln in lines if not ln.blank)
+    return round(lengths[int(len(lengths) * 0.9)]) if lengths else 80
 
 
 def double_spaced(blocks: list[Block]) -> bool:
@@ -48,15 +52,32 @@ def double_spaced(blocks: list[Block]) -> bool:
     return bool(live) and sum(len(b.lines) == 1 for b in live) > 0.6 * len(live)
 
 
-def segments(blocks: list[Block], width: int, report: Report) -> list[tuple[list[Line], str, bool, bool]]:
-    """Split blocks into (lines, kind, standalone, brk): items at bullets, lead lines, sentence ends."""
-    out: list[tuple[list[Line], str, bool, bool]] = []
+def names_in(lines: list[Line]) -> frozenset[str]:
+    """Words the text capitalises inside sentences more often than not: names ('Västerås', 'HR')."""
+    caps: dict[str, int] = {}
+    low: dict[str, int] = {}
+    for ln in lines:
+        toks = re.findall(r"[\w]+|[.!?:]", ln.text)
+        for k, t in enumerate(toks):
+            if t.islower():
+                low[t] = low.get(t, 0) + 1
+            elif k > 0 and t[:1].isupper() and toks[k - 1] not in ".!?:":
+                caps[t.lower()] = caps.get(t.lower(), 0) + 1
+    return frozenset(w for w, n in caps.items() if n > low.get(w, 0))
+
+
+Seg = tuple[list[Line], str, bool, bool, bool]  # lines, kind, standalone, brk, page break
+
+
+def segments(blocks: list[Block], width: int, report: Report, names: frozenset[str] = frozenset()) -> list[Seg]:
+    """Split blocks into segments: items at bullets, lead lines, sentence ends."""
+    out: list[Seg] = []
     for b in blocks:
         if b.removed:
             continue
         segs: list[tuple[list[Line], str]] = []
         lines = b.lines
-        lead = _lead(lines, width)
+        lead = _lead(lines, width, names)
         for k, ln in enumerate(lines):
             glued = bullet_glued_to_end(ln, report)
             text, bullet = strip_bullet(ln.text)
@@ -70,25 +91,29 @@ def segments(blocks: list[Block], width: int, report: Report) -> list[tuple[list
             else:
                 segs[-1][0].append(ln)
         for n, (ls, kind) in enumerate(segs):
-            out.append((ls, kind, len(segs) == 1, b.brk and n == 0))
+            out.append((ls, kind, len(segs) == 1, b.brk and n == 0, b.page and n == 0))
     return out
 
 
-def _lead(lines: list[Line], width: int) -> int:
-    """How many first lines form a lead line above running text (0 when none)."""
+def _lead(lines: list[Line], width: int, names: frozenset[str]) -> int:
+    """How many first lines form a lead line above running text (0 when none): lines with no sentence
+    end above a line that starts with a capital which is not a name (so a new sentence starts)."""
     for k in (1, 2):
         if len(lines) <= k:
             return 0
         head, rest = lines[:k], lines[k]
-        if not all(len(ln.text.strip()) < WRAP_SHORT * width for ln in head):
-            return 0
+        if len(lines) == k + 1 and measure(rest.text) < WRAP_SHORT * width:
+            return 0  # two short lines: one paragraph, not a lead line above running text
         if any(not ln.text.strip()[:1].islower() for ln in head[1:]):
             return 0
         tail = head[-1].text.rstrip()
-        if tail[-1:] in ".,;:" or not rest.text.strip()[:1].isupper():
-            continue
+        nxt = rest.text.strip().split(" ", 1)[0].strip(".,;:!?")
+        wide = measure(tail) >= LEAD_SHORT * width
+        if tail[-1:] in ".,;:" or not nxt[:1].isupper() or (wide and nxt.lower() in names):
+            continue  # a sentence that goes on (to a name: "... som arbetar i / Västerås stad")
         first = head[0].text.strip()
-        if first[:1].isupper() or NUMBERED.match(first):
+        lead = " ".join(ln.text.strip() for ln in head)
+        if (first[:1].isupper() or NUMBERED.match(first)) and len(lead.split()) <= HEAD_WORDS:
             return k
     return 0
 
@@ -97,7 +122,7 @@ def _sentence_end(prev: Line, ln: Line, width: int) -> bool:
     p = prev.text.rstrip()
     return (
         p[-1:] not in ",;:-"
-        and len(p.strip()) < WRAP_SHORT * width
+        and measure(p) < WRAP_SHORT * width
         and not prev.wrapped
         and ln.text.strip()[:1].isupper()
     )
@@ -106,26 +131,27 @@ def _sentence_end(prev: Line, ln: Line, width: int) -> bool:
 def units(blocks: list[Block], width: int, vocab: Vocabulary, report: Report) -> list[Unit]:
     """Paragraphs, items and heading candidates of layout text, with continuations joined."""
     spaced = double_spaced(blocks)
-    merged: list[tuple[list[Line], str, bool, bool]] = []
-    for ls, kind, alone, brk in segments(blocks, width, report):
+    names = names_in([ln for b in blocks if not b.removed for ln in b.lines])
+    merged: list[Seg] = []
+    for ls, kind, alone, brk, page in segments(blocks, width, report, names):
         if merged and kind != "item" and _continues(merged[-1], ls, width, spaced):
             prev = merged[-1]
-            merged[-1] = (prev[0] + ls, prev[1], prev[2] and alone, prev[3])
+            merged[-1] = (prev[0] + ls, prev[1], prev[2] and alone, prev[3], prev[4])
             continue
-        merged.append((ls, kind, alone, brk))
+        merged.append((ls, kind, alone, brk, page))
     out: list[Unit] = []
-    for ls, kind, alone, brk in merged:
+    for ls, kind, alone, brk, page in merged:
         text = join_lines(ls, vocab, report)
         if not text:
             continue
-        u = Unit("item" if kind == "item" else "para", text, ls[0].no, ls, standalone=alone, brk=brk)
+        u = Unit("item" if kind == "item" else "para", text, ls[0].no, ls, standalone=alone, brk=brk, page=page)
         u.level = min((ln.level for ln in ls if ln.level), default=0)
         u.cand = kind != "item" and _candidate(u, kind == "lead", width)
         out.append(u)
     return out
 
 
-def _continues(prev: tuple[list[Line], str, bool, bool], ls: list[Line], width: int, spaced: bool) -> bool:
+def _continues(prev: Seg, ls: list[Line], width: int, spaced: bool) -> bool:
     last = prev[0][-1].text.rstrip()
     first = ls[0].text.strip()
     if not last or not first or ls[0].level or prev[0][-1].level:
@@ -134,7 +160,8 @@ def _continues(prev: tuple[list[Line], str, bool, bool], ls: list[Line], width: 
         return True
     if spaced and last[-1] not in ":" and not NUMBERED.match(first) and prev[1] != "lead":
         word = first.split(" ", 1)[0]
-        return len(last.strip()) + 1 + len(word) > width and first[0] not in OPEN_QUOTES
+        wide = measure(last) >= WRAP_FULL * width and measure(last + " " + word) > width
+        return wide and first[0] not in OPEN_QUOTES
     return False
 
 
@@ -148,11 +175,16 @@ def _candidate(u: Unit, lead: bool, width: int) -> bool:
         return False
     if NUMBERED.match(t) and title_like(t.rstrip("?!"), width):
         return True
-    if not (u.standalone or lead):
+    if not (u.standalone or lead) or len(t.split()) > HEAD_WORDS:
         return False
     if t[-1] in "!?":
-        return u.standalone and title_like(t[:-1], width)
-    return title_like(t, width) and t[-1] not in TERMINAL
+        return u.standalone
+    return t[-1] not in TERMINAL
+
+
+def fits_heading(u: Unit, width: int) -> bool:
+    """A candidate short enough to be a heading without a table of contents saying so."""
+    return title_like(u.text.rstrip("!?"), width)
 
 
 def structured_units(lines: list[Line], vocab: Vocabulary, report: Report) -> list[Unit]:
@@ -174,8 +206,8 @@ def structured_units(lines: list[Line], vocab: Vocabulary, report: Report) -> li
         nxt = out[i + 1] if i + 1 < len(out) else None
         if u.kind == "item" and NUMBERED.match(u.text) and not prev_item and not next_item and nxt:
             if nxt.kind == "para" and words_in(u.text) <= 30:
-                above = [o.level for o in out[:i] if o.kind == "head"]
-                u.kind, u.cand, u.level = "head", True, (above[-1] if above else 1) + 1
+                above = [o.level for o in out[:i] if o.kind == "head" and not o.motto]
+                u.kind, u.cand, u.level, u.motto = "head", True, (above[-1] if above else 1) + 1, True
     return out
 
 

@@ -59,7 +59,7 @@ def _layout(source: Source, vocab: Vocabulary, report: Report) -> list[Unit]:
     body = " ".join(" ".join(b.text for b in blocks if not b.removed).split()).casefold()
     fx.remove_pull_quotes(blocks, width, body, report)
     us = units(blocks, width, vocab, report)
-    resolve(us, toc, toc_line, stated=False)
+    resolve(us, toc, toc_line, stated=False, width=width)
     return move_orphans(us, report)
 
 

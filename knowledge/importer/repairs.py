@@ -6,6 +6,7 @@ Each repair is recorded in the `Report` with the line it was made on, so `--chec
 
 from __future__ import annotations
 
+import math
 import re
 
 from knowledge.importer.source import Line, Report
@@ -14,7 +15,7 @@ from knowledge.importer.words import Vocabulary
 BULLETS = "•●▪◦‣∙·○■□➢►–"
 BULLET_START = re.compile(rf"^\s*(?:[{BULLETS}]|[-*](?=\s))\s*")
 BULLET_END = re.compile(rf"\s*[{BULLETS}]\s*$")
-_PAIR = re.compile(r"(?<![\w\-/])([A-Za-zÀ-ÖØ-öø-ÿ]{2,})([ \t]+)([A-Za-zÀ-ÖØ-öø-ÿ]{2,})(?![\w\-/@])")
+_WORD_HEAD = re.compile(r"^([A-Za-zÀ-ÖØ-öø-ÿ]{2,})[.,;:!?)]*$")
 _ACRONYM = re.compile(r"\b([A-ZÅÄÖ]{2,5})([a-zåäö]{3,})\b")
 _HYPHEN_KEEP_BEFORE = frozenset({"och", "eller", "samt", "respektive", "resp", "som", "till", "and", "or"})
 _URLISH = re.compile(r"(?:https?://|www\.|\w\.(?:se|nu|com|org|net|eu)\b)", re.I)
@@ -42,20 +43,21 @@ def repair_line(text: str, no: int, vocab: Vocabulary, report: Report) -> str:
     """Within one line: collapse runs of spaces, join words split by a space, hyphenate 'HRfrågor'."""
     text = re.sub(r"[ \t\u00a0]+", " ", text).strip()
 
-    def join(m: re.Match[str]) -> str:
-        a, b = m.group(1), m.group(3)
-        if vocab.should_join(a, b):
-            report.add(no, "joined word split by a space", f"{a} {b}", a + b)
-            return a + b
-        return m.group(0)
-
-    prev = None
-    while prev != text:  # overlapping pairs: "a b c" needs a second pass once "a b" stayed apart
-        prev = text
-        text = _PAIR.sub(join, text)
+    toks = text.split(" ")
+    out: list[str] = []
+    for tok in toks:
+        if out:
+            a = out[-1]
+            m = _WORD_HEAD.match(tok)
+            if a.isalpha() and m and m.group(1) and vocab.should_join(a, m.group(1)):
+                report.add(no, "joined word split by a space", f"{a} {m.group(1)}", a + m.group(1))
+                out[-1] = a + tok
+                continue
+        out.append(tok)
+    text = " ".join(out)
 
     def acronym(m: re.Match[str]) -> str:
-        if vocab.is_word(m.group(2)) and not vocab.is_word(m.group(0)):
+        if vocab.is_word(m.group(2)) and vocab.logf(m.group(0), own=False) == -math.inf:
             report.add(no, "hyphen added after an abbreviation", m.group(0), f"{m.group(1)}-{m.group(2)}")
             return f"{m.group(1)}-{m.group(2)}"
         return m.group(0)

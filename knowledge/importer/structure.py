@@ -13,13 +13,13 @@ import re
 from collections import Counter
 
 from knowledge.importer.furniture import TERMINAL, Toc, is_caps, norm
-from knowledge.importer.layout import Unit
+from knowledge.importer.layout import Unit, fits_heading
 from knowledge.importer.source import Report
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+|[.!?]")
 
 
-def resolve(units: list[Unit], toc: Toc, toc_line: int, stated: bool) -> None:
+def resolve(units: list[Unit], toc: Toc, toc_line: int, stated: bool, width: int = 80) -> None:
     """Turn candidates into headings (kind "head", level 1 or 2) or leave them paragraphs."""
     levels = stated or any(u.level for u in units)
     for u in units:
@@ -33,12 +33,14 @@ def resolve(units: list[Unit], toc: Toc, toc_line: int, stated: bool) -> None:
             lvl = toc.level(u.text)
             if lvl:
                 u.kind, u.level = "head", lvl
-            elif u.no < toc_line and u.standalone and not u.text.endswith(("!", "?")):
+            elif u.no < toc_line and u.standalone and not u.text.endswith(("!", "?")) and fits_heading(u, width):
                 u.kind, u.level = "head", 2
             else:
                 u.cand = False
-        else:
+        elif fits_heading(u, width):
             u.kind, u.level = "head", 2
+        else:
+            u.cand = False
     if levels:
         _normalise(units)
     elif not toc.entries:
@@ -89,10 +91,11 @@ def move_orphans(units: list[Unit], report: Report) -> list[Unit]:
             frames.append([])
         frames[-1].append(u)
     out: list[Unit] = []
-    for fr in frames:
+    for n, fr in enumerate(frames):
         last = fr[-1]
         body = [u for u in fr[:-1] if u.kind != "head"]
-        if len(fr) > 1 and last.kind == "head" and fr[0].kind != "head" and len(body) == len(fr) - 1:
+        page_end = n + 1 == len(frames) or frames[n + 1][0].page
+        if len(fr) > 1 and last.kind == "head" and fr[0].kind != "head" and len(body) == len(fr) - 1 and page_end:
             report.add(last.no, "heading printed after its page's text moved to the page's top", last.text)
             last.brk, fr[0].brk = fr[0].brk, False
             fr = [last, *fr[:-1]]
@@ -120,7 +123,12 @@ def _list_line(u: Unit) -> bool:
 
 
 def recase(units: list[Unit], report: Report) -> None:
-    """Headings in capitals to sentence case, keeping the capitals of names the body text uses."""
+    """Headings in capitals to sentence case, keeping the capitals of names the body text uses; a
+    heading's closing full stop goes."""
+    for u in units:
+        if u.kind == "head" and u.text.endswith(".") and not u.text.endswith(".."):
+            report.add(u.no, "full stop after a heading dropped", u.text, u.text[:-1])
+            u.text = u.text[:-1]
     caps: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for u in units:

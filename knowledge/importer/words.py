@@ -89,13 +89,21 @@ class Vocabulary:
         if len(a) < 3 or self.zipf(a) >= BOUND_MAX_ZIPF:
             return False
         if self.zipf(a + "e") >= 3.0:
-            return True
+            return True  # visselblåsar(e)
         if not a.endswith("s"):
             return False
         stem = a[:-1]
-        if stem.endswith(("en", "et", "na")) and self.zipf(stem[:-2]) >= 3.0:
+        if stem.endswith("e"):
+            return False  # invånare-s: a genitive; a compound drops the e ("arbete" -> "arbets")
+        if self.zipf(stem + "e") >= 3.0:
+            return True  # arbet(e)-s, samhäll(e)-s
+        if stem.endswith("na"):
+            return False  # medarbetar-na-s: a definite plural
+        if stem.endswith(("en", "et")) and self.zipf(stem[:-2]) >= 2.0:
             return False  # verksamhet-en-s: the definite form, not a compound's first part
-        return self.zipf(stem) >= 3.0 or self.zipf(stem + "e") >= 3.0
+        if stem.endswith(("n", "t")) and stem[:-1].endswith("e") and self.zipf(stem[:-1]) >= 2.0:
+            return False  # styrelse-n-s
+        return self.zipf(stem) >= 3.0
 
     def is_word(self, word: str) -> bool:
         """True for a word of the table or of the organisation's own text."""
