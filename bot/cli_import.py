@@ -69,8 +69,8 @@ async def cmd_import(args: argparse.Namespace) -> int:
     auds = sorted({a for r in results for a in r.audiences})
     if ensure_org(out / org, org, args.name or org.capitalize(), auds):
         print(f"new organisation '{org}': wrote {out / org / 'org.yaml'} (edit its name and aliases there)")
-    if not args.no_index:
-        _reindex(settings, out)
+    if not args.no_index:  # settings again: <home>/corpus may only now exist
+        _reindex(load_settings(encoder=args.encoder), out)
     return 0
 
 

@@ -51,7 +51,7 @@ def read_source(path: Path) -> Source:
         raise ImportFailed(
             f"{path.name}: reading {kind.upper()} needs the 'import' extra: pip install 'conductbot[import]' ({exc.name})"
         ) from exc
-    except (OSError, ValueError, KeyError) as exc:
+    except Exception as exc:  # each library raises its own kinds for a damaged file
         raise ImportFailed(f"{path.name}: cannot read it as {kind}: {exc}") from exc
 
 

@@ -113,15 +113,18 @@ def to_blocks(lines: list[Line]) -> list[Block]:
         cur.append(ln)
     if cur:
         blocks.append(Block(cur, gap))
-    for b in blocks:
-        b.brk = b.gap >= 2
+    for k, b in enumerate(blocks):
+        b.page = k > 0 and b.lines[0].page != blocks[k - 1].lines[-1].page
+        b.brk = b.gap >= 2 or b.page
     return blocks
 
 
 def _frame_start(prev: Line, ln: Line) -> bool:
     s = ln.text.lstrip()
-    if not s or ln.level or prev.level:
-        return bool(ln.level or prev.level)
+    if ln.level != prev.level or ln.page != prev.page:
+        return True
+    if not s:
+        return False
     if ln.text[:1].isspace() and (s[0].isupper() or s[0].isdigit()):
         return True
     if s[0] in OPEN_QUOTES:

@@ -31,6 +31,8 @@ class Draft:
 def build(source: Source, vocab: Vocabulary) -> Draft:
     """Run every step on one document."""
     report = Report()
+    for no, kind, text in source.removed:
+        report.add(no, kind, text)
     for ln in source.lines:
         vocab.add(ln.text)
     if source.structured:
@@ -44,7 +46,7 @@ def build(source: Source, vocab: Vocabulary) -> Draft:
     if title_only:
         first = next(u for u in us if u.kind == "head")
         us.remove(first)
-    return Draft(source.title or title, source.date or find_date(source), us, report)
+    return Draft(source.title or title, find_date(source) or source.date, us, report)
 
 
 def _layout(source: Source, vocab: Vocabulary, report: Report) -> list[Unit]:
@@ -64,7 +66,8 @@ def _layout(source: Source, vocab: Vocabulary, report: Report) -> list[Unit]:
 
 
 def find_date(source: Source) -> str:
-    """The first date on the document's first page (ISO or '5 maj 2021'), as YYYY-MM-DD."""
+    """The first date on the document's first page (ISO or '5 maj 2021'), as YYYY-MM-DD (the file's
+    own date from its properties is the fallback)."""
     text = "\n".join(ln.text for ln in source.lines[:FIRST_PAGE_LINES])
     m = _ISO_DATE.search(text)
     if m:

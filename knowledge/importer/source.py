@@ -40,6 +40,7 @@ class Source:
     date: str = ""
     structured: bool = False  # headings and paragraphs come from the format, not from layout
     kind: str = "text"
+    removed: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text) a reader dropped
 
 
 @dataclass(frozen=True, slots=True)
