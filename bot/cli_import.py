@@ -8,6 +8,7 @@ number, and writes nothing. Importing a file again replaces its document and say
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
@@ -37,7 +38,12 @@ def _out_dir(args: argparse.Namespace, settings) -> Path:  # type: ignore[no-unt
 
 
 async def cmd_import(args: argparse.Namespace) -> int:
-    """Import every PATH; with --check only show what would be written."""
+    """Import every PATH; with --check only show what would be written (file work off the event loop)."""
+    return await asyncio.to_thread(run_import, args)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """The import itself: read, repair, write, re-index."""
     from bot.config import load_settings
     from knowledge.importer import ImportFailed, ensure_org, import_document
 
@@ -90,7 +96,7 @@ def _print_result(r, check: bool) -> None:  # type: ignore[no-untyped-def]
     from knowledge.importer import passages_of
 
     for p in passages_of(r.text):
-        where = " / ".join(x for x in (p.part, p.section) if x and x != p.part or x == p.part and x)
+        where = " / ".join(x for x in (p.part, p.section) if (x and x != p.part) or (x == p.part and x))
         print(f"    [{p.id}] ({where}) {' '.join(p.text.split())}")
 
 

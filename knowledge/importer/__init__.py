@@ -48,8 +48,9 @@ def read_source(path: Path) -> Source:
 
         return read_markdown(path) if kind == "markdown" else read_text(path)
     except ModuleNotFoundError as exc:
+        extra = "pip install 'conductbot[import]'"
         raise ImportFailed(
-            f"{path.name}: reading {kind.upper()} needs the 'import' extra: pip install 'conductbot[import]' ({exc.name})"
+            f"{path.name}: reading {kind.upper()} needs the 'import' extra: {extra} ({exc.name})"
         ) from exc
     except Exception as exc:  # each library raises its own kinds for a damaged file
         raise ImportFailed(f"{path.name}: cannot read it as {kind}: {exc}") from exc

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 from knowledge.importer.source import Line, Report
 
-PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:sida\s+|s\.\s*|page\s+)?\d{1,3}(?:\s*(?:av|/|of)\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I)
-OPEN_QUOTES = "”“\"«„»"
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:sida\s+|s\.\s*|page\s+)?\d{1,3}(?:\s*(?:av|/|of)\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I
+)
+OPEN_QUOTES = '”“"«„»'
 TERMINAL = ".!?:;,"
 _TOC_TRAIL = re.compile(r"[\s.·…_]*\d{1,3}\s*$")
 _CAPS_WORD = re.compile(r"^[A-ZÅÄÖÆØÉÜ]{3,}$")

@@ -121,10 +121,7 @@ def _lead(lines: list[Line], width: int, names: frozenset[str]) -> int:
 def _sentence_end(prev: Line, ln: Line, width: int) -> bool:
     p = prev.text.rstrip()
     return (
-        p[-1:] not in ",;:-"
-        and measure(p) < WRAP_SHORT * width
-        and not prev.wrapped
-        and ln.text.strip()[:1].isupper()
+        p[-1:] not in ",;:-" and measure(p) < WRAP_SHORT * width and not prev.wrapped and ln.text.strip()[:1].isupper()
     )
 
 

@@ -52,7 +52,7 @@ def read_docx(path: Path) -> Source:
                 ln.level, styled = int(h.group(1)) + 1, True
             elif _TITLE.match(style):
                 ln.level, styled = 1, True
-            elif "list" in style.lower() or p._p.pPr is not None and p._p.pPr.numPr is not None:
+            elif "list" in style.lower() or (p._p.pPr is not None and p._p.pPr.numPr is not None):
                 ln.item = True
             elif p.runs and all(r.bold for r in p.runs if r.text.strip()) and len(text.split()) <= 14:
                 bold_only.append(ln)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 from statistics import median
 
@@ -90,7 +91,7 @@ def _glyphs(text: str) -> tuple[str, str]:
 
 
 def _spacing(rows: list[dict]) -> float:  # type: ignore[type-arg]
-    gaps = [float(b["top"]) - float(a["top"]) for a, b in zip(rows, rows[1:], strict=False) if b["top"] > a["top"]]
+    gaps = [float(b["top"]) - float(a["top"]) for a, b in pairwise(rows) if b["top"] > a["top"]]
     return median(gaps) if gaps else 14.0
 
 

@@ -211,7 +211,9 @@ def test_text_export_repairs_each_reported_with_its_line(tmp_path: Path) -> None
     out = r.stdout
     assert "line 7: joined word split by a space: 'värde grunden' -> 'värdegrunden'" in out, out
     assert "line 8: joined word split by a space: 'arbets platsen' -> 'arbetsplatsen'" in out
-    assert "line 10: lone value word removed: 'RESPEKT'" in out and "line 12: lone value word removed: 'ÖPPENHET'" in out
+    assert (
+        "line 10: lone value word removed: 'RESPEKT'" in out and "line 12: lone value word removed: 'ÖPPENHET'" in out
+    )
     assert "line 14: pull quote removed" in out and "line 17: page number removed: '3'" in out
     assert "line 19: running header removed: 'VÅR POLICY'" in out
     assert "(Vi bemöter alla med respekt) Genom att använda oss av värderingarna i värdegrunden skapar vi" in out
@@ -227,7 +229,8 @@ def test_reimport_keeps_ids_and_says_what_changed(tmp_path: Path) -> None:
     assert _cli(tmp_path, str(f), "--org", "exempelby", "--out", str(out), "--no-index").returncode == 0
     doc = out / "exempelby" / "exempelby-policy.md"
     before = {p.id: p.text for p in parse_document(doc)[1]}
-    f.write_text(RAW.replace("Tala i första hand med din chef.", "Tala i första hand med din närmaste chef."), "utf-8")
+    edited = RAW.replace("Tala i första hand med din chef.", "Tala i första hand med din närmaste chef.")
+    f.write_text(edited, "utf-8")
     r = _cli(tmp_path, str(f), "--org", "exempelby", "--out", str(out), "--no-index")
     assert r.returncode == 0, str(r)
     after = {p.id: p.text for p in parse_document(doc)[1]}
