@@ -188,16 +188,19 @@ def _entries(blocks: list[Block]) -> list[tuple[int, str]]:
 def remove_running_headers(blocks: list[Block], report: Report) -> None:
     """A short line that starts page after page (three times, or twice in capitals): all but the first."""
     counts: Counter[str] = Counter()
+    at_top: Counter[str] = Counter()  # occurrences right after a page break or a wide gap
     for b in blocks:
         if not b.removed:
             counts[b.lines[0].text.strip()] += 1
+            at_top[b.lines[0].text.strip()] += b.brk
     seen: set[str] = set()
     for i, b in enumerate(blocks):
         if b.removed:
             continue
         t = b.lines[0].text.strip()
         n = counts[t]
-        if len(b.lines) == 1 and words(t) <= 10 and t[-1] not in TERMINAL and (n >= 3 or (n >= 2 and is_caps(t))):
+        paged = n >= 3 and at_top[t] * 2 >= n  # a repeated label in the text is no running header
+        if len(b.lines) == 1 and words(t) <= 10 and t[-1] not in TERMINAL and (paged or (n >= 2 and is_caps(t))):
             if t in seen:
                 _remove(blocks, i, report, "running header removed")
             seen.add(t)

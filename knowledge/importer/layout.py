@@ -37,7 +37,7 @@ class Unit:
     standalone: bool = False  # a block of its own
     brk: bool = False  # first unit after a page break or a wide gap
     page: bool = False  # first unit after page furniture (a page number, a running header)
-    motto: bool = False  # a heading made from a numbered question (its level follows the heading above)
+    numbered: bool = False  # a heading made from a numbered question (its level follows the heading above)
 
 
 def text_width(lines: list[Line]) -> int:
@@ -203,8 +203,8 @@ def structured_units(lines: list[Line], vocab: Vocabulary, report: Report) -> li
         nxt = out[i + 1] if i + 1 < len(out) else None
         if u.kind == "item" and NUMBERED.match(u.text) and not prev_item and not next_item and nxt:
             if nxt.kind == "para" and words_in(u.text) <= 30:
-                above = [o.level for o in out[:i] if o.kind == "head" and not o.motto]
-                u.kind, u.cand, u.level, u.motto = "head", True, (above[-1] if above else 1) + 1, True
+                above = [o.level for o in out[:i] if o.kind == "head" and not o.numbered]
+                u.kind, u.cand, u.level, u.numbered = "head", True, (above[-1] if above else 1) + 1, True
     return out
 
 

@@ -59,8 +59,6 @@ def _normalise(units: list[Unit]) -> None:
     first = units.index(heads[0])
     title_only = first == 0 and len(units) > 1 and units[1].kind == "head"
     rest = heads[1:] if title_only else heads
-    if title_only and not any(h.level <= heads[0].level for h in rest):
-        pass
     distinct = sorted({h.level for h in rest})
     mapping = {lvl: (1 if len(distinct) > 1 else 2) if n == 0 else 2 for n, lvl in enumerate(distinct[:2])}
     for h in rest:
@@ -73,11 +71,12 @@ def _normalise(units: list[Unit]) -> None:
 
 
 def title_of(units: list[Unit]) -> tuple[str, bool]:
-    """The first heading as the title; True when it heads nothing but other headings (not a section)."""
+    """The first heading as the title; True when it heads nothing but other headings (so it is the
+    document's title, not a section). A part heading (level 1) stays a heading."""
     for i, u in enumerate(units):
         if u.kind == "head":
-            only = u.level == 0 or (i + 1 < len(units) and units[i + 1].kind == "head" and i == 0)
-            return u.text, only
+            above_heading = i == 0 and i + 1 < len(units) and units[i + 1].kind == "head" and u.level != 1
+            return u.text, u.level == 0 or above_heading
         if u.kind == "para":
             return "", False
     return "", False

@@ -222,6 +222,41 @@ def test_text_export_repairs_each_reported_with_its_line(tmp_path: Path) -> None
     assert not (tmp_path / "corpus").exists()
 
 
+TOC_RAW = """Innehåll
+Vårt uppdrag ........ 2
+ Vi gör skillnad ........ 2
+Vårt sätt att vara ........ 3
+ Vi tar ansvar ........ 3
+
+2
+
+ VÅRT UPPDRAG
+
+Vi gör skillnad
+Alla vi som arbetar i Exempelby kommun gör skillnad för invånarna varje dag, i
+stort och smått, i alla möten med dem vi är till för.
+
+ VÅRT SÄTT ATT VARA
+
+Vi tar ansvar
+Ansvar och omtanke
+Jag tar ansvar för mitt uppdrag och för att kvalitet skapas i varje möte med de
+invånare jag möter i mitt arbete.
+"""
+
+
+def test_table_of_contents_gives_sections_and_levels(tmp_path: Path) -> None:
+    f = tmp_path / "uppdrag.txt"
+    f.write_text(TOC_RAW, encoding="utf-8")
+    out = tmp_path / "corpus"
+    r = _cli(tmp_path, str(f), "--org", "exempelby", "--out", str(out), "--no-index")
+    assert r.returncode == 0, str(r)
+    body = _body(out / "exempelby" / "exempelby-uppdrag.md")
+    assert "Innehåll" not in body and "...." not in body
+    assert "# Vårt uppdrag\n\n## Vi gör skillnad\n\nAlla vi som arbetar" in body, body
+    assert "# Vårt sätt att vara\n\n## Vi tar ansvar\n\nAnsvar och omtanke\n\nJag tar ansvar" in body, body
+
+
 def test_reimport_keeps_ids_and_says_what_changed(tmp_path: Path) -> None:
     f = tmp_path / "policy.txt"
     f.write_text(RAW, encoding="utf-8")
