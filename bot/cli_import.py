@@ -90,7 +90,7 @@ def _print_result(r, check: bool) -> None:  # type: ignore[no-untyped-def]
         print(f"  replaces the earlier import: {r.diff.describe()}")
     if not check:
         return
-    for c in changes:
+    for c in sorted(changes, key=lambda c: c.line):
         print(f"  {c.describe()}")
     print("  passages:")
     from knowledge.importer import passages_of

@@ -223,11 +223,14 @@ def remove_value_words(blocks: list[Block], toc: Toc, report: Report) -> None:
             _remove(blocks, i, report, "lone value word removed")
 
 
-def remove_pull_quotes(blocks: list[Block], width: int, body: str, report: Report) -> list[int]:
+def remove_pull_quotes(blocks: list[Block], width: int, report: Report) -> list[int]:
     """A short quotation that opens and is never closed, standing alone: a pull quote, removed.
 
     One that closes (a motto) is kept; the indices of such blocks are returned as heading candidates."""
     mottos: list[int] = []
+    quoted = [not b.removed and b.lines[0].text.lstrip()[:1] in OPEN_QUOTES for b in blocks]
+    body = " ".join(" ".join(b.text for b, q in zip(blocks, quoted, strict=True) if not q and not b.removed).split())
+    body = body.casefold()
     for i, b in enumerate(blocks):
         if b.removed or b.lines[0].text.lstrip()[:1] not in OPEN_QUOTES:
             continue
@@ -253,7 +256,7 @@ def remove_pull_quotes(blocks: list[Block], width: int, body: str, report: Repor
             mottos.append(i)
             continue
         inner = " ".join(text.strip(OPEN_QUOTES + " ").split()).casefold()
-        repeat = " (repeats the body text)" if inner and inner in body else ""
+        repeat = " (it repeats the body text)" if inner and inner in body else ""
         for g in group:
             _remove(blocks, g, report, f"pull quote removed{repeat}")
     return mottos
