@@ -10,13 +10,19 @@ with no per-document options, then report:
 - page numbers, running headers and lone value words left inside imported passages;
 - the repairs made, by kind (the count of split words joined among them).
 
-Usage: python scripts/measure_import.py [--raw DIR] [--keep DIR]
+With `--eval DEVSET` it then answers the question set from the imported corpus alone
+(`conductbot eval`, `corpus_dirs` pointing at the import, each imported document under the id of the
+bundled document it matches best, so the bundled four-question check data still find it).
+
+Usage: python scripts/measure_import.py [--raw DIR] [--keep DIR] [--eval eval/dev.jsonl]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -61,6 +67,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--raw", default=str(REPO.parent / "shared" / "policies"))
     ap.add_argument("--keep", help="write the imported files here")
+    ap.add_argument("--eval", help="then score this question set on the imported corpus (slow: embeds it)")
     args = ap.parse_args()
     raw_dir = Path(args.raw)
     out = Path(args.keep or tempfile.mkdtemp(prefix="import-"))
@@ -121,7 +128,34 @@ def main() -> int:
     for m in misses:
         print(f"  {m}")
     print(f"imported files under {out}")
+    if args.eval:
+        return run_eval(out, tmp, Path(args.eval))
     return 0
+
+
+def run_eval(out: Path, tmp: Path, devset: Path) -> int:
+    """`conductbot eval` with only the imported corpus, documents renamed to their bundled twins' ids."""
+    named = tmp / "as-bundled"
+    for f in sorted(out.rglob("*.md")):
+        org = f.parent.name
+        mine = {_norm(p.text) for p in parse_document(f)[1]}
+        best, score = f.stem, 0
+        for ref in (REPO / "knowledge" / "corpus" / org).glob("*.md"):
+            clean = tmp / f"ref-{ref.name}"
+            clean.write_text(COMMENT.sub("", ref.read_text(encoding="utf-8")), encoding="utf-8")
+            n = len(mine & {_norm(p.text) for p in parse_document(clean)[1]})
+            if n > score:
+                best, score = ref.stem, n
+        text = re.sub(r"^id: .*$", f"id: {best}", f.read_text(encoding="utf-8"), count=1, flags=re.M)
+        (named / org).mkdir(parents=True, exist_ok=True)
+        (named / org / f"{best}.md").write_text(text, encoding="utf-8")
+    home = tmp / "home"
+    home.mkdir(exist_ok=True)
+    (home / "config.yaml").write_text(f"corpus_dirs: [{named}]\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONDUCTBOT_")}
+    env.update({"CONDUCTBOT_HOME": str(home), "CONDUCTBOT_CACHE": str(tmp / "cache"), "PYTHONPATH": str(REPO)})
+    print(f"dev set on the imported corpus ({named}):", flush=True)
+    return subprocess.call([sys.executable, "-m", "bot", "eval", str(devset), "--misses"], env=env, cwd=REPO)
 
 
 if __name__ == "__main__":
