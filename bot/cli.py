@@ -298,8 +298,9 @@ def parser() -> argparse.ArgumentParser:
     tp = sub.add_parser("teams-package", help="write the Teams app package (zip) for MicrosoftAppId")
     tp.add_argument("--out", default="bemotandeboten-teams.zip", help="where to write the zip")
     tp.add_argument("--app-id", default=os.environ.get("MicrosoftAppId", ""), help="default: MicrosoftAppId")
-    from bot import cli_admin, cli_schedule
+    from bot import cli_admin, cli_import, cli_schedule
 
+    cli_import.add_parsers(sub)
     cli_admin.add_parsers(sub)
     cli_schedule.add_parsers(sub)
     u = sub.add_parser("unanswered", help="questions abstained on or marked 👎, with counts (no user ids)")
@@ -342,6 +343,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot import cli_schedule
 
             return asyncio.run(getattr(cli_schedule, f"cmd_{args.cmd}")(args, _settings(args)))
+        if args.cmd == "import":
+            from bot import cli_import
+
+            return asyncio.run(cli_import.cmd_import(args))
         if args.cmd in ADMIN:
             from bot import cli_admin
 

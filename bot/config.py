@@ -114,4 +114,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     for key, value in overrides.items():
         if value is not None:
             setattr(s, key, value)
+    if not s.corpus_dirs and (s.home / "corpus").is_dir():
+        # documents added with `conductbot import` live under <home>/corpus, beside the bundled ones
+        from knowledge.corpus import BUNDLED_CORPUS
+
+        s.corpus_dirs = [BUNDLED_CORPUS, s.home / "corpus"]
     return s
