@@ -54,7 +54,11 @@ def parties(text: str) -> list[str]:
 def follow_up(text: str) -> bool:
     """True for an elliptical message that carries the previous topic ("och om det är min chef?")."""
     t = _folded(text)
-    return len(t.split()) <= 10 and any(t.startswith(_folded(w).rstrip() + " ") for w in _data()["follow_up"])
+    if len(t.split()) > 10:
+        return False
+    if any(t.startswith(_folded(w).rstrip() + " ") for w in _data()["follow_up"]):
+        return True
+    return len(t.split()) <= 8 and any(_folded(w) in t for w in _data()["follow_up_words"])
 
 
 def is_target(role: str, found: list[str]) -> str | None:

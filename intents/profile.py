@@ -74,7 +74,20 @@ def matches(ctx: Context) -> bool:
     t = " ".join(normalize(ctx.text).split())
     if t in COMMANDS:
         return True
-    return _is_self_description(ctx.text) and (find_role(ctx.text) is not None or find_org(ctx.text) is not None)
+    if _is_self_description(ctx.text) and (find_role(ctx.text) is not None or find_org(ctx.text) is not None):
+        return True
+    # a few words that begin with a role or a profession, and nothing to ask: "undersköterska på hemtjänsten"
+    return _profession(t)
+
+
+def _profession(t: str) -> bool:
+    words = t.replace(",", " ").split()
+    if not words or len(words) > 5 or "?" in t:
+        return False
+    roles: dict[str, list[str]] = _data()["roles"]  # type: ignore[assignment]
+    generic = {"jobbar", "arbetar", "work", "official", "staff", "ledare", "head of", "är vald"}
+    first = fold(words[0])
+    return any(first == fold(normalize(w)) for r in roles.values() for w in r if w not in generic and " " not in w)
 
 
 def role_name(role: str | None, lang: str) -> str:

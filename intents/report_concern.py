@@ -35,11 +35,18 @@ def has_cue(text: str) -> bool:
     return any(c in t for c in _cues())
 
 
+def _statement(text: str) -> bool:
+    """A situation told as a statement ("min kollega luktar sprit igen"), not a question about what a rule
+    says: it asks, implicitly, what to do."""
+    t = text.strip()
+    return not t.endswith("?") and len(t.split()) >= 4
+
+
 def topic(ctx: Context) -> str | None:
     """The routing topic of the message, if it is a routing question; an elliptical follow-up ("och om det
     är min chef?") carries the conversation's previous topic."""
     carried = ctx.state.get("topic") if involved.follow_up(ctx.text) else None
-    if not has_cue(ctx.text) and not carried:
+    if not has_cue(ctx.text) and not carried and not _statement(ctx.text):
         return None
     topics = ctx.bot.routing.topics(ctx.org, ctx.text)
     if topics:
