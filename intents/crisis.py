@@ -26,9 +26,15 @@ def _folded(text: str) -> str:
 
 @cache
 def _kinds() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple(
-        (kind, tuple(_folded(w).rstrip() for w in data["words"])) for kind, data in load(NAME)["kinds"].items()
-    )
+    """Per kind, its words padded for matching: ' word ' for whole words, ' word' for a prefix (`word*`)."""
+    out = []
+    for kind, data in load(NAME)["kinds"].items():
+        words = []
+        for w in data["words"]:
+            w = str(w)
+            words.append(_folded(w.rstrip("*")).rstrip() if w.endswith("*") else _folded(w))
+        out.append((kind, tuple(words)))
+    return tuple(out)
 
 
 def kind(text: str) -> str | None:

@@ -10,6 +10,7 @@ in a YAML file beside it) and its name to `ORDER`.
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -126,4 +127,14 @@ async def _keep_flow(ctx: Context, flow: object, replies: list[Reply]) -> list[R
     if resume is None:
         return replies
     ctx.state.pop("pending", None)
-    return [*replies, *await resume(ctx)]
+    # the side answer's 👍/👎 go: the check's own choices are then numbered from 1, and a short answer is the check's
+    ask = say("feedback", "ask", ctx.lang)
+    side = [
+        replace(
+            r,
+            text=r.text.removesuffix(f"\n\n{ask}"),
+            choices=tuple(c for c in r.choices if not c.value.startswith("fb:")),
+        )
+        for r in replies
+    ]
+    return [*side, *await resume(ctx)]

@@ -15,7 +15,7 @@ from bot import schedule as sched
 from bot.calendar import WEEKDAYS, local
 from bot.types import Choice, Reply
 from intents.phrases import load, say
-from knowledge.text import normalize
+from knowledge.text import fold, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -36,7 +36,12 @@ def _words(key: str) -> list[str]:
     return [normalize(w) for w in _data()[key]]
 
 
+_PROMPT = re.compile(r"\b(?:samtalsfrag|diskussionsfrag|conduct prompt|discussion question|discussion prompt)")
+_REMINDER = re.compile(r"\b(?:paminn|remind)")
+
+
 def _kind(text: str) -> str | None:
+    """'prompt' or 'reminder' when the message asks for conduct prompts or dialogue reminders, anywhere in it."""
     t = normalize(text).strip()
     first = t.split(" ", 1)[0] if t else ""
     for kind, key in (("prompt", "prompt_words"), ("reminder", "reminder_words")):
@@ -45,9 +50,10 @@ def _kind(text: str) -> str | None:
             return kind
         if first == "posta" and kind == "prompt" and any(w in t for w in words):
             return kind
-    if re.search(r"\bsamtalsfrag", t):
+    folded = fold(t)
+    if _PROMPT.search(folded):
         return "prompt"
-    if re.search(r"\bpaminnelse", t) or any(f" {w} " in f" {t} " for w in _words("reminder_anywhere")):
+    if _REMINDER.search(folded) or any(f" {w} " in f" {t} " for w in _words("reminder_anywhere")):
         return "reminder"
     return None
 
