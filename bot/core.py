@@ -17,12 +17,14 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot import limits
 from bot.cases import Cases
 from bot.config import Settings
 from bot.delivery import Sender
 from bot.schedule import Schedules
 from bot.store import Profile, Store
 from bot.types import Incoming, Reply
+from bot.work import Busy, Workers
 from intents import registry
 from intents.phrases import say
 from knowledge.retrieval import Retriever, SearchResult
@@ -46,7 +48,7 @@ class Context:
     user_key: str
     conv_key: str
     state: dict[str, Any]
-    _search: dict[str, SearchResult] = field(default_factory=dict)
+    _search: dict[tuple[str, str], SearchResult] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -58,11 +60,21 @@ class Context:
         return self.role or self.bot.settings.default_role
 
     def search(self, text: str | None = None) -> SearchResult:
-        """Retrieval for the message (or another text), computed once per message."""
+        """Retrieval for the message (or another text), computed once per message.
+
+        `Bot.handle` computes the message's own retrieval in a worker first (`prefetch`), so that
+        this is normally a look-up; another text is computed here, on the caller's thread."""
         q = self.text if text is None else text
-        if q not in self._search:
-            self._search[q] = self.bot.retriever.search(q, self.org, self.answer_role)
-        return self._search[q]
+        key = (q, self.answer_role)
+        if key not in self._search:
+            self._search[key] = self.bot.retriever.search(q, self.org, self.answer_role)
+        return self._search[key]
+
+    async def prefetch(self) -> None:
+        """Retrieval for the message, computed off the event loop in the bot's bounded worker pool."""
+        key = (self.text, self.answer_role)
+        if self.text and key not in self._search:
+            self._search[key] = await self.bot.workers.run(self.bot.retriever.search, key[0], self.org, key[1])
 
 
 class Bot:
@@ -77,8 +89,10 @@ class Bot:
         cases: Cases,
         sender: Sender,
         clock: Any = time.time,
+        workers: Workers | None = None,
     ) -> None:
         self.retriever = retriever
+        self.workers = workers or Workers()
         self.settings = settings
         self.store = store
         self.routing = routing
@@ -100,6 +114,7 @@ class Bot:
                 await hook()
             except Exception:
                 log.warning("a close hook failed", exc_info=True)
+        self.workers.close()
         await self.store.close()
 
     async def context(self, incoming: Incoming) -> Context:
@@ -124,6 +139,11 @@ class Bot:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one incoming message."""
+        over = limits.check(incoming.text)
+        if over is not None:  # before any analysis: a bounded look at the start picks the language
+            lang = detect_lang(incoming.text[:2000], default=_locale_lang(incoming.locale))
+            text = limits.say(over, lang, chars=len(incoming.text))
+            return [Reply(text=text, intent="error", lang=lang, abstained=True)]
         ctx = await self.context(incoming)
         if ctx.org not in self.retriever.corpus.orgs():
             known = ", ".join(self.retriever.corpus.orgs())
@@ -136,6 +156,12 @@ class Bot:
                 )
             ]
         before = dict(ctx.state)
+        if ctx.text and not incoming.choice and not registry.intent("anonymous_report").active(ctx):
+            try:  # retrieval is the CPU-heavy part: done in the worker pool, not on the event loop
+                await ctx.prefetch()
+            except Busy:
+                log.warning("retrieval queue full; a message was answered with 'busy'")
+                return [Reply(text=limits.say("busy", ctx.lang), intent="error", lang=ctx.lang, abstained=True)]
         replies = await registry.dispatch(ctx)
         if ctx.state != before:
             await self.store.save_state(ctx.conv_key, ctx.state)
