@@ -11,6 +11,7 @@ import sys
 
 from bot import schedule as sched
 from bot.calendar import CADENCES, DEFAULT_TZ, WEEKDAYS, CalendarError, local, weekday_number
+from bot.printable import printable
 from bot.types import ROLES
 
 
@@ -97,8 +98,8 @@ async def _act(bot, args: argparse.Namespace, kind: str) -> int:
         for s in rows:
             skip = " (skipping the next)" if s.skip_next else ""
             print(
-                f"{s.id}\t{s.org}\t{s.item or 'prompt'}\t{s.cadence} {WEEKDAYS[s.weekday]} {s.at} {s.tz}\t"
-                f"next {local(s.due, s.tz)}{skip}\t{s.place}"
+                f"{s.id}\t{printable(s.org)}\t{printable(s.item or 'prompt')}\t{s.cadence} {WEEKDAYS[s.weekday]} "
+                f"{printable(s.at)} {printable(s.tz)}\tnext {local(s.due, s.tz)}{skip}\t{printable(s.place)}"
             )
         if not rows:
             print("none")
