@@ -118,6 +118,9 @@ async def _act(bot, args: argparse.Namespace, kind: str) -> int:
             await schedules.cancel(args.number, owner=owner)
             print(f"{s.id}: cancelled")
         return 0
+    from bot.cli import known_org
+
+    org = known_org(bot, org)  # an unknown organisation: one line, exit 2
     if kind == "prompt" and args.action == "post":
         prompt = await sched.post_prompt(bot, org, args.role, args.channel, args.lang)
         print(f"posted prompt {prompt} to {args.channel}")
