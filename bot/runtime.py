@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 def build_retriever(settings: Settings, rebuild: bool = False) -> Retriever:
     """Load the corpus and encoder and open (or build) the index."""
     corpus = load_corpus(settings.corpus_dirs or None)
+    settings.check_orgs(corpus.orgs())  # a configured organisation with no documents: exit 2, before the index
     encoder = load_encoder(settings.encoder)
     if rebuild and encoder is not None:
         from knowledge.index import DenseIndex
@@ -48,7 +49,10 @@ async def build_bot(
     """
     if clock is time.time and os.environ.get("CONDUCTBOT_NOW"):
         clock = _fixed_clock(os.environ["CONDUCTBOT_NOW"])
-    retriever = retriever or build_retriever(settings)
+    if retriever is None:
+        retriever = build_retriever(settings)
+    else:
+        settings.check_orgs(retriever.corpus.orgs())
     routing = Routing.load(retriever.corpus, settings.routing_dir)
     registry.validate(retriever.corpus)  # intent data citing the corpus fails now, not mid-conversation
     schedule.validate(retriever.corpus)  # so do reminders and prompts
