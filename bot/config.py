@@ -98,6 +98,7 @@ class Settings(BaseModel):
     deliver_every_seconds: Positive = 30.0  # how often `conductbot serve` posts what has become due
     # scheduled reminders and prompts missed while the bot was down are sent when at most this old
     schedule_catch_up_hours: NonNegative = 72.0
+    post_timeout_seconds: Positive = 30.0  # a post not answered within this is "maybe delivered", not resent
     _source: str = PrivateAttr(default="settings")  # the file the settings came from, for messages
     _given: frozenset[str] = PrivateAttr(default=frozenset())  # fields set by the caller (--org), not the file
 

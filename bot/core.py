@@ -19,10 +19,11 @@ from typing import Any
 
 from bot import limits
 from bot.cases import Cases
+from bot.claims import Claims
 from bot.config import Settings
-from bot.delivery import Sender
-from bot.schedule import Schedules
+from bot.host import Sender
 from bot.store import Profile, Store
+from bot.subscriptions import Schedules
 from bot.types import Incoming, Reply
 from bot.work import Busy, Workers
 from intents import registry
@@ -102,6 +103,7 @@ class Bot:
         # flows whose state must never reach the database (the anonymous report's draft)
         self.ephemeral: dict[str, dict[str, Any]] = {}
         self.schedules: Schedules | None = None  # reminders and prompts (set by bot.runtime)
+        self.claims: Claims = Claims(store.db)  # who delivers what, once (bot.runtime opens its table)
         self._closing: list[Any] = []
 
     def on_close(self, hook: Any) -> None:
@@ -139,10 +141,9 @@ class Bot:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one incoming message."""
-        over = limits.check(incoming.text)
-        if over is not None:  # before any analysis: a bounded look at the start picks the language
-            lang = detect_lang(incoming.text[:2000], default=_locale_lang(incoming.locale))
-            text = limits.say(over, lang, chars=len(incoming.text))
+        if limits.too_long(incoming.text):  # before any analysis; a bounded look picks the language
+            lang = detect_lang(incoming.text[:2000], default="") or await self._remembered_lang(incoming)
+            text = limits.say("too_long", lang, chars=len(incoming.text))
             return [Reply(text=text, intent="error", lang=lang, abstained=True)]
         ctx = await self.context(incoming)
         if ctx.org not in self.retriever.corpus.orgs():
@@ -157,6 +158,9 @@ class Bot:
             ]
         before = dict(ctx.state)
         if ctx.text and not incoming.choice and not registry.intent("anonymous_report").active(ctx):
+            if limits.word_too_long(ctx.text):  # retrieval's cost grows with the longest word: not analysed
+                text = limits.say("word_too_long", ctx.lang)
+                return [Reply(text=text, intent="error", lang=ctx.lang, abstained=True)]
             try:  # retrieval is the CPU-heavy part: done in the worker pool, not on the event loop
                 await ctx.prefetch()
             except Busy:
@@ -177,6 +181,10 @@ class Bot:
             ctx.lang,
         )
         return replies
+
+    async def _remembered_lang(self, incoming: Incoming) -> str:
+        profile = await self.store.profile(self.store.pseudonym(incoming.platform, incoming.user))
+        return profile.lang or _locale_lang(incoming.locale)
 
 
 def _locale_lang(locale: str | None) -> str:

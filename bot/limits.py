@@ -1,9 +1,9 @@
 """Bounds on the work one message may cause, checked before any analysis.
 
 A chat platform lets a person send up to 40,000 characters (Slack) in one message; retrieval's
-cost grows with the text and with its longest word. `Bot.handle` asks `check` first and answers a
-message over the bounds with a clear reply (never silence), without analysing it. The bounds and
-the replies are data in `limits.yaml`.
+cost grows with the text and with its longest word. `Bot.handle` asks `too_long` first, and
+`word_too_long` before retrieval, and answers a message over the bounds with a clear reply (never
+silence), without analysing it. The bounds and the replies are data in `limits.yaml`.
 """
 
 from __future__ import annotations
@@ -29,14 +29,15 @@ def longest_run(text: str) -> int:
     return max((m.end() - m.start() for m in _RUN.finditer(text)), default=0)
 
 
-def check(text: str) -> str | None:
-    """None when the text is within bounds, else the phrase key of the reply (`too_long`, `word_too_long`)."""
-    d = data()
-    if len(text) > int(d["max_chars"]):
-        return "too_long"
-    if longest_run(text) > int(d["max_word"]):
-        return "word_too_long"
-    return None
+def too_long(text: str) -> bool:
+    """More characters than anything is analysed for (checked first, on every message)."""
+    return len(text) > int(data()["max_chars"])
+
+
+def word_too_long(text: str) -> bool:
+    """A run of non-space characters too long to analyse (checked before retrieval; a report being
+    written is not analysed, and its own limits apply)."""
+    return longest_run(text) > int(data()["max_word"])
 
 
 def say(key: str, lang: str, **values: object) -> str:

@@ -10,11 +10,12 @@ from typing import Any
 
 from bot import schedule
 from bot.cases import Cases
+from bot.claims import Claims
 from bot.config import Settings
 from bot.core import Bot
 from bot.delivery import OutboxSender, RouterSender, Sender
-from bot.schedule import Schedules
 from bot.store import Store
+from bot.subscriptions import Schedules
 from intents import registry
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
@@ -64,6 +65,7 @@ async def build_bot(
         sender = sender or RouterSender(OutboxSender(settings.home / "outbox"), settings.channels)
         bot = Bot(retriever, settings, store, routing, cases, sender, clock=clock)
         bot.schedules = await Schedules.open(store.db, clock=clock)
+        bot.claims = await Claims.open(store.db)
         return bot
     except BaseException:
         await store.close()  # an open connection's thread would keep the process alive
