@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from bot.config import ConfigError, load_settings
+from bot.printable import printable
 from bot.types import ROLES, Incoming, Reply
 from knowledge.corpus import CorpusError
 from knowledge.routing import RoutingError
@@ -56,6 +57,38 @@ def _settings(args: argparse.Namespace):
     return load_settings(default_org=getattr(args, "org", None), encoder=getattr(args, "encoder", None))
 
 
+def known_org(bot: Any, org: str | None) -> str:
+    """The organisation to act for (the default when None); ConfigError (exit 2) when it has no documents."""
+    org = org or bot.settings.default_org
+    orgs = bot.retriever.corpus.orgs()
+    if org not in orgs:
+        raise ConfigError(f"unknown organisation {printable(org)!r} (known: {', '.join(orgs)})")
+    return org
+
+
+def _tolerant_stdin() -> TextIO:
+    """stdin decoded as UTF-8 with invalid bytes replaced (U+FFFD), not a crash."""
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    return sys.stdin
+
+
+def _line_problem(item: Any, orgs: Iterable[str]) -> str | None:
+    """Why a parsed batch line cannot be answered, or None."""
+    if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+        return 'each line needs a "q" string'
+    for key in ("q", "org", "role", "id", "user"):
+        value = item.get(key)
+        if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+            return f'"{key}" holds a lone surrogate (not a character)'
+    org, role = item.get("org"), item.get("role")
+    if org is not None and (not isinstance(org, str) or org not in orgs):
+        return f"unknown organisation {printable(str(org))!r} (known: {', '.join(orgs)})"
+    if role is not None and role not in ROLES:
+        return f"unknown role {printable(str(role))!r} (known: {', '.join(ROLES)})"
+    return None
+
+
 async def _timed(bot: Any, inc: Incoming) -> tuple[list[Reply], float]:
     t0 = time.perf_counter()
     replies = await bot.handle(inc)
@@ -76,12 +109,13 @@ async def cmd_ask(args: argparse.Namespace) -> int:
 
 
 async def _ask(bot: Any, args: argparse.Namespace) -> int:
+    known_org(bot, args.org)
     if args.batch:
         if not args.json:
             print("conductbot ask: --batch needs --json", file=sys.stderr)
             return 2
         if args.batch == "-":
-            return await _batch(bot, sys.stdin, sys.stdout, args)
+            return await _batch(bot, _tolerant_stdin(), sys.stdout, args)
         try:
             lines = await asyncio.to_thread(_read_lines, args.batch)
         except OSError as exc:
@@ -102,50 +136,57 @@ async def _ask(bot: Any, args: argparse.Namespace) -> int:
 
 
 def _read_lines(path: str) -> list[str]:
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8", errors="replace") as fh:
         return fh.readlines()
 
 
+def _error_line(n: int, item: Any, problem: str) -> str:
+    qid = item.get("id") if isinstance(item, dict) else None
+    if isinstance(qid, str) and any("\ud800" <= ch <= "\udfff" for ch in qid):
+        qid = None
+    answer = {"id": qid, "error": f"line {n}: {problem}", "intent": "error", "lang": "sv", "text": ""}
+    answer.update({"citations": [], "abstained": True, "choices": [], "elapsed_ms": 0.0})
+    return json.dumps(answer, ensure_ascii=False) + "\n"
+
+
 async def _batch(bot: Any, src: Iterable[str], out: TextIO, args: argparse.Namespace) -> int:
+    """One JSON answer per non-empty input line, in order; a blank line is skipped (no output line),
+    a line that cannot be answered gets an answer with an `error` field, and the batch goes on."""
     bad = 0
+    orgs = bot.retriever.corpus.orgs()
     for n, line in enumerate(src, 1):
         if not line.strip():
             continue
         item: Any = None
         try:
             item = json.loads(line)
-            if not isinstance(item, dict) or not isinstance(item.get("q"), str):
-                raise ValueError('each line needs a "q" string')
-        except ValueError as exc:
+            problem = _line_problem(item, orgs)
+        except (ValueError, RecursionError) as exc:  # not JSON, or nested too deep to read
+            problem = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        if problem is None:
+            try:
+                out.write(await _answer_line(bot, n, item, args))
+            except Exception as exc:  # one line's failure is that line's error, not the batch's end
+                log.warning("batch line %d failed: %s", n, type(exc).__name__)
+                problem = f"could not be answered ({type(exc).__name__})"
+        if problem is not None:
             bad += 1
-            out.write(
-                json.dumps(
-                    {
-                        "id": item.get("id") if isinstance(item, dict) else None,
-                        "error": f"line {n}: {exc}",
-                        "intent": "error",
-                        "lang": "sv",
-                        "text": "",
-                        "citations": [],
-                        "abstained": True,
-                        "elapsed_ms": 0.0,
-                    }
-                )
-                + "\n"
-            )
-            continue
-        role = item.get("role") or args.role
-        inc = Incoming(
-            user=str(item.get("user", "batch")),
-            conversation=f"batch-{item.get('id', n)}",
-            text=item["q"],
-            org=item.get("org") or args.org,
-            role=role,
-        )
-        replies, ms = await _timed(bot, inc)
-        out.write(json.dumps(reply_json(replies, ms, item.get("id")), ensure_ascii=False) + "\n")
+            out.write(_error_line(n, item, problem))
         out.flush()
     return 1 if bad else 0
+
+
+async def _answer_line(bot: Any, n: int, item: dict[str, Any], args: argparse.Namespace) -> str:
+    role = item.get("role") or args.role
+    inc = Incoming(
+        user=str(item.get("user", "batch")),
+        conversation=f"batch-{item.get('id', n)}",
+        text=item["q"],
+        org=item.get("org") or args.org,
+        role=role,
+    )
+    replies, ms = await _timed(bot, inc)
+    return json.dumps(reply_json(replies, ms, item.get("id")), ensure_ascii=False) + "\n"
 
 
 async def cmd_chat(args: argparse.Namespace) -> int:
@@ -155,6 +196,8 @@ async def cmd_chat(args: argparse.Namespace) -> int:
 
     bot = await build_bot(_settings(args))
     try:
+        known_org(bot, args.org)
+        _tolerant_stdin()
         return await chat(bot, args.user, args.org, args.role)
     finally:
         await bot.close()
@@ -169,6 +212,12 @@ async def cmd_unanswered(args: argparse.Namespace) -> int:
     from bot.store import Store
 
     settings = _settings(args)
+    if args.org:
+        from knowledge.corpus import load_corpus
+
+        orgs = load_corpus(settings.corpus_dirs or None).orgs()
+        if args.org not in orgs:
+            raise ConfigError(f"unknown organisation {printable(args.org)!r} (known: {', '.join(orgs)})")
     store = await Store.open(settings.db_path)
     try:
         await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
@@ -187,13 +236,9 @@ async def cmd_unanswered(args: argparse.Namespace) -> int:
             what = t.example
         else:
             what = f"(asked by fewer than {K_ANONYMITY} people: wording withheld)"
-        print(f"{t.count:5d} {t.people:6d}  {t.org:10} {reasons.get(t.reason, t.reason):13} {printable(what)}")
+        why = reasons.get(t.reason, t.reason)
+        print(f"{t.count:5d} {t.people:6d}  {printable(t.org):10} {why:13} {printable(what)}")
     return 0
-
-
-def printable(text: str) -> str:
-    """Stored text made safe for a terminal line: control characters shown escaped, never raw."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 async def cmd_index(args: argparse.Namespace) -> int:
@@ -263,6 +308,12 @@ async def cmd_eval(args: argparse.Namespace) -> int:
         print(f"conductbot eval: cannot read {args.file}: {exc}", file=sys.stderr)
         await bot.close()
         return 2
+    orgs = bot.retriever.corpus.orgs()
+    for n, it in enumerate(items, 1):
+        problem = _line_problem({"q": "", **it} if isinstance(it, dict) else it, orgs)
+        if problem is not None:
+            await bot.close()
+            raise ConfigError(f"{args.file}: question {n}: {problem}")
     outs = []
     for it in items:
         inc = Incoming(
@@ -276,9 +327,16 @@ async def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: `conductbot ask: argument --role: invalid choice ...`, exit 2."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (usage: {self.prog} --help)\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
-    p = argparse.ArgumentParser(prog="conductbot", description="Bemötandeboten: the code of conduct, in chat.")
+    p = _Parser(prog="conductbot", description="Bemötandeboten: the code of conduct, in chat.")
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens (never message text)")
     sub = p.add_subparsers(dest="cmd", required=True)
 

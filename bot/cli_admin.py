@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.cases import CaseError, Keys
+from bot.printable import printable, printable_block
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -113,8 +114,8 @@ async def _case(bot, args: argparse.Namespace) -> int:
         messages = await cases.messages_for_function(info.code, Keys.load_secret(args.key))
         await cases.shown(info.code, via="cli")
         print(f"{info.code}  {info.org}  {info.status}  received {_day(info.created)}")
-        for author, when, text in messages:
-            print(f"\n[{_day(when)}] {author}:\n{text}")
+        for author, when, text in messages:  # indented, escaped: a report's lines cannot pass for headers
+            print(f"\n[{_day(when)}] {printable(author)}:\n    {printable_block(text)}")
         return 0
     if args.action == "reply":
         if not (args.text or "").strip():

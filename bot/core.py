@@ -17,13 +17,16 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot import limits
 from bot.cases import Cases
+from bot.claims import Claims
 from bot.config import Settings
-from bot.delivery import Sender
+from bot.host import Sender
 from bot.questions import QuestionLog
-from bot.schedule import Schedules
 from bot.store import Profile, Store
+from bot.subscriptions import Schedules
 from bot.types import Incoming, Reply
+from bot.work import Busy, Workers
 from intents import registry
 from intents.phrases import say
 from knowledge.retrieval import Retriever, SearchResult
@@ -47,7 +50,7 @@ class Context:
     user_key: str
     conv_key: str
     state: dict[str, Any]
-    _search: dict[str, SearchResult] = field(default_factory=dict)
+    _search: dict[tuple[str, str], SearchResult] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -59,11 +62,21 @@ class Context:
         return self.role or self.bot.settings.default_role
 
     def search(self, text: str | None = None) -> SearchResult:
-        """Retrieval for the message (or another text), computed once per message."""
+        """Retrieval for the message (or another text), computed once per message.
+
+        `Bot.handle` computes the message's own retrieval in a worker first (`prefetch`), so that
+        this is normally a look-up; another text is computed here, on the caller's thread."""
         q = self.text if text is None else text
-        if q not in self._search:
-            self._search[q] = self.bot.retriever.search(q, self.org, self.answer_role)
-        return self._search[q]
+        key = (q, self.answer_role)
+        if key not in self._search:
+            self._search[key] = self.bot.retriever.search(q, self.org, self.answer_role)
+        return self._search[key]
+
+    async def prefetch(self) -> None:
+        """Retrieval for the message, computed off the event loop in the bot's bounded worker pool."""
+        key = (self.text, self.answer_role)
+        if self.text and key not in self._search:
+            self._search[key] = await self.bot.workers.run(self.bot.retriever.search, key[0], self.org, key[1])
 
 
 class Bot:
@@ -78,8 +91,10 @@ class Bot:
         cases: Cases,
         sender: Sender,
         clock: Any = time.time,
+        workers: Workers | None = None,
     ) -> None:
         self.retriever = retriever
+        self.workers = workers or Workers()
         self.settings = settings
         self.store = store
         self.routing = routing
@@ -88,14 +103,15 @@ class Bot:
         self.clock = clock
         # flows whose state must never reach the database (the anonymous report's draft)
         self.ephemeral: dict[str, dict[str, Any]] = {}
-        # what a conversation needs for a moment and must not store (a question held while the role is asked)
-        self.memo: dict[str, dict[str, Any]] = {}
         self.schedules: Schedules | None = None  # reminders and prompts (set by bot.runtime)
+        self.claims: Claims = Claims(store.db)  # who delivers what, once (bot.runtime opens its table)
         # questions for HR's list: held, reduced, and dropped near a report (bot/questions.py)
         self.questions = QuestionLog(store, settings.question_hold_seconds, clock, known=_vocabulary(retriever))
-        self._closing: list[Any] = []
+        # what a conversation needs for a moment and must not store (a question held while the role is asked)
+        self.memo: dict[str, dict[str, Any]] = {}
         # `await hook(platform, user_id) -> rows deleted`: what an adapter keeps for a person (bot/forget.py)
         self.forget_hooks: list[Any] = []
+        self._closing: list[Any] = []
 
     def on_close(self, hook: Any) -> None:
         """Run `await hook()` when the bot closes (a platform sender's HTTP session)."""
@@ -107,6 +123,7 @@ class Bot:
                 await hook()
             except Exception:
                 log.warning("a close hook failed", exc_info=True)
+        self.workers.close()
         await self.questions.flush(force=True)
         await self.store.close()
 
@@ -132,6 +149,10 @@ class Bot:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one incoming message."""
+        if limits.too_long(incoming.text):  # before any analysis; a bounded look picks the language
+            lang = detect_lang(incoming.text[:2000], default="") or await self._remembered_lang(incoming)
+            text = limits.say("too_long", lang, chars=len(incoming.text))
+            return [Reply(text=text, intent="error", lang=lang, abstained=True)]
         ctx = await self.context(incoming)
         if ctx.org not in self.retriever.corpus.orgs():
             known = ", ".join(self.retriever.corpus.orgs())
@@ -144,6 +165,15 @@ class Bot:
                 )
             ]
         before = dict(ctx.state)
+        if ctx.text and not incoming.choice and not registry.intent("anonymous_report").active(ctx):
+            if limits.word_too_long(ctx.text):  # retrieval's cost grows with the longest word: not analysed
+                text = limits.say("word_too_long", ctx.lang)
+                return [Reply(text=text, intent="error", lang=ctx.lang, abstained=True)]
+            try:  # retrieval is the CPU-heavy part: done in the worker pool, not on the event loop
+                await ctx.prefetch()
+            except Busy:
+                log.warning("retrieval queue full; a message was answered with 'busy'")
+                return [Reply(text=limits.say("busy", ctx.lang), intent="error", lang=ctx.lang, abstained=True)]
         replies = await registry.dispatch(ctx)
         in_report = _in_report(self, ctx, replies)
         if in_report or _offers_report(replies):
@@ -167,6 +197,14 @@ class Bot:
         )
         return replies
 
+    async def _remembered_lang(self, incoming: Incoming) -> str:
+        profile = await self.store.profile(self.store.pseudonym(incoming.platform, incoming.user))
+        return profile.lang or _locale_lang(incoming.locale)
+
+
+def _locale_lang(locale: str | None) -> str:
+    return "en" if (locale or "").lower().startswith("en") else "sv"
+
 
 def _in_report(bot: Bot, ctx: Context, replies: list[Reply]) -> bool:
     """True when this message is part of an anonymous report (writing, reviewing, a login, a follow-up)."""
@@ -185,7 +223,3 @@ def _vocabulary(retriever: Retriever) -> Any:
 
     known = frozenset(w for p in retriever.corpus.passages for w in words(p.text))
     return known.__contains__
-
-
-def _locale_lang(locale: str | None) -> str:
-    return "en" if (locale or "").lower().startswith("en") else "sv"

@@ -143,7 +143,10 @@ class Cli:
 
     def configure(self, **settings: Any) -> Path:
         """Write `config.yaml` in the data directory (paths become strings)."""
-        data = {k: ([str(x) for x in v] if isinstance(v, list | tuple) else v) for k, v in settings.items()}
+        data = {
+            k: ([str(x) if isinstance(x, Path) else x for x in v] if isinstance(v, list | tuple) else v)
+            for k, v in settings.items()
+        }
         path = self.home / "config.yaml"
         self.home.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
