@@ -32,6 +32,12 @@ class Incoming:
     # where posts meant for this person alone go (their reminders): `slack:<user id>` for a direct
     # message; empty means `place`
     personal_place: str = ""
+    # True when the text comes from the private form (Slack modal submission, Teams card form or dialog
+    # submit), never from a message that stays in the chat history
+    form: bool = False
+    # the opaque sealed copy of a flow's state that the last reply carried in `meta["flow_token"]`;
+    # the form sends it back so that a form submitted after a restart is still understood
+    flow_token: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import re
+import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -86,6 +87,12 @@ class Where:
     def of(cls, conversation: str, place: str | None = None) -> Where:
         channel, _, thread = conversation.partition("/")
         return cls(conversation, channel, thread or None, place or f"slack:{channel}")
+
+    @classmethod
+    def form(cls) -> Where:
+        """A conversation of its own for a form opened without one (the slash command, the App Home): an
+        opaque id that names no channel and no person, so that nothing the form sends to Slack does."""
+        return cls(f"form:{secrets.token_hex(8)}", "", None, "")
 
     @classmethod
     def in_channel(cls, channel: str, thread: str | None) -> Where:
@@ -179,14 +186,19 @@ class SlackFrontEnd:
 
     # ---- who is asking ----------------------------------------------------------------------------
 
-    async def identity(self, team: str | None, user: str) -> tuple[str | None, str | None, str | None]:
-        """(organisation, role, locale) of a Slack user: workspace and group mappings, Slack locale."""
-        org = (self.config.get("workspaces") or {}).get(team or "")
-        return org, await self._role(user), await self._locale(user)
+    async def identity(
+        self, team: str | None, user: str, lookup: bool = True
+    ) -> tuple[str | None, str | None, str | None]:
+        """(organisation, role, locale) of a Slack user: workspace and group mappings, Slack locale.
 
-    async def _locale(self, user: str) -> str | None:
+        `lookup=False` (the report's form) asks Slack nothing that names the person: the locale only
+        from the cache (the form's flow keeps its language anyway)."""
+        org = (self.config.get("workspaces") or {}).get(team or "")
+        return org, await self._role(user), await self._locale(user, lookup)
+
+    async def _locale(self, user: str, lookup: bool = True) -> str | None:
         cached = self._locales.get(user)
-        if cached is not None:
+        if cached is not None or not lookup:
             return cached or None
         locale = ""
         try:
@@ -229,9 +241,19 @@ class SlackFrontEnd:
     # ---- the core ---------------------------------------------------------------------------------
 
     async def converse(
-        self, where: Where, team: str | None, user: str, text: str = "", choice: str | None = None
+        self,
+        where: Where,
+        team: str | None,
+        user: str,
+        text: str = "",
+        choice: str | None = None,
+        form: bool = False,
+        flow_token: str = "",
+        private: bool = False,
     ) -> list[Reply]:
-        org, role, locale = await self.identity(team, user)
+        """The core's replies to one message, click or form submit (`form`: from the private form, with
+        the flow's sealed `flow_token`; `private`: ask Slack nothing that names the person)."""
+        org, role, locale = await self.identity(team, user, lookup=not (private or form))
         incoming = Incoming(
             user=user,
             conversation=where.conversation,
@@ -243,6 +265,8 @@ class SlackFrontEnd:
             platform="slack",
             place=where.place,
             personal_place=f"slack:{user}",  # Slack posts to a user id in the app's direct message
+            form=form,
+            flow_token=flow_token,
         )
         lock = self._locks.setdefault(where.conversation, asyncio.Lock())
         try:
@@ -259,6 +283,8 @@ class SlackFrontEnd:
     async def send(self, where: Where, user: str, replies: list[Reply]) -> None:
         """Post replies: in the thread in channels, privately (ephemeral) when a reply must stay private."""
         for reply in replies:
+            if _secret(reply):  # a guard: a case code with its passphrase is shown in the form only
+                reply = Reply(text=bk.word("withheld", reply.lang), intent=reply.intent, lang=reply.lang, private=True)
             msg = bk.reply_message(reply, where.conversation, where.place)
             if reply.private and not where.direct:
                 await self.client.chat_postEphemeral(channel=where.channel, user=user, thread_ts=where.thread, **msg)
@@ -341,14 +367,23 @@ class SlackFrontEnd:
         team = command.get("team_id")
         here = str(command.get("channel_id") or "")
         text, choice, modal = _command_words(str(command.get("text") or ""))
-        if modal or here.startswith("D"):
+        trigger = command.get("trigger_id")
+        if modal and trigger:
+            # the report: straight into a modal of its own; no direct message is opened, and nothing
+            # sent to Slack names the person or the channel the command was typed in
+            await ack()
+            where = Where.form()
+            replies = await self.converse(where, team, user, text=text, choice=choice, private=True)
+            await self._open_form(trigger, where, replies, always=True)
+            return
+        if here.startswith("D"):
             await ack()
         else:  # said at once, before anything slow, so that Slack gets its ack in time
             await ack(text=bk.word("answered_in_dm", await self._lang(user)))
         dm = await self.direct_channel(user)
         where = Where.of(dm, f"slack:{here or dm}")
         replies = await self.converse(where, team, user, text=text, choice=choice)
-        if modal and await self._open_form(command.get("trigger_id"), where, replies):
+        if await self._open_form(trigger, where, replies):
             return
         await self.send(where, user, replies)
 
@@ -369,10 +404,12 @@ class SlackFrontEnd:
         view = body.get("view")
         if body.get("container", {}).get("type") == "view" and view and view.get("type") == "modal":
             meta = _metadata(view)
-            where = Where.of(meta.get("c") or value.get("c") or await self.direct_channel(user), meta.get("p"))
-            replies = await self.converse(where, team, user, choice=value["v"])
+            where = _form_where(meta.get("c") or value.get("c"), meta.get("p"))
+            replies = await self.converse(
+                where, team, user, choice=value["v"], form=True, flow_token=meta.get("t", ""), private=True
+            )
             lang = replies[0].lang if replies else "sv"
-            new = bk.replies_view(replies, lang, {"c": where.conversation, "p": where.place}, meta.get("k", ""), _max())
+            new = bk.replies_view(replies, lang, _form_meta(where), meta.get("k", ""), _max())
             await self.client.views_update(view_id=view["id"], hash=view.get("hash"), view=new)
             return
         where = self._where_of_click(body, value)
@@ -428,12 +465,13 @@ class SlackFrontEnd:
         user = str(body["user"]["id"])
         team = (body.get("team") or {}).get("id")
         key = str(action.get("action_id", "")).partition(":")[2]
+        if key == "report" and body.get("trigger_id"):
+            where = Where.form()
+            replies = await self.converse(where, team, user, choice="report:start", private=True)
+            await self._open_form(body.get("trigger_id"), where, replies, always=True)
+            return
         where = Where.of(await self.direct_channel(user))
-        if key == "report":
-            replies = await self.converse(where, team, user, choice="report:start")
-            if await self._open_form(body.get("trigger_id"), where, replies):
-                return
-        elif key == "fqc":
+        if key == "fqc":
             replies = await self.converse(where, team, user, choice="fqc:start")
         else:
             replies = await self.converse(where, team, user, text="profil")
@@ -445,53 +483,60 @@ class SlackFrontEnd:
         await ack()
         value = bk.read_value(str(action.get("value") or ""))
         user = str(body["user"]["id"])
-        where = Where.of(value.get("c") or await self.direct_channel(user), value.get("p"))
+        where = _form_where(value.get("c"), value.get("p"))
         lang = await self._lang(user)
-        view = bk.input_view(value["v"], lang, {"c": where.conversation, "p": where.place}, max_chars=_max())
+        meta = {**_form_meta(where), "t": value.get("t", "")}
+        view = bk.input_view(value["v"], lang, meta, max_chars=_max())
         await self.client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    async def _open_form(self, trigger: str | None, where: Where, replies: list[Reply]) -> bool:
-        """When the last reply asks for secret text and there is a trigger, ask for it in a modal."""
-        if not trigger or not replies or not replies[-1].meta.get("input"):
+    async def _open_form(self, trigger: str | None, where: Where, replies: list[Reply], always: bool = False) -> bool:
+        """When the last reply asks for secret text (or `always`) and there is a trigger: a modal."""
+        if not trigger or not replies or not (always or replies[-1].meta.get("input")):
             return False
         lang = replies[-1].lang
-        meta = {"c": where.conversation, "p": where.place}
-        view = bk.replies_view(replies, lang, meta, str(replies[-1].meta["input"]), _max())
+        kind = str(replies[-1].meta.get("input") or "report")
+        view = bk.replies_view(replies, lang, _form_meta(where), kind, _max())
         await self.client.views_open(trigger_id=trigger, view=view)
         return True
 
     async def on_submit(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A modal's submit: typed text, or the view's first choice. Whatever the core answers is shown in
+        the modal, in the acknowledgement itself, and never posted to the chat."""
         meta = _metadata(view)
         user = str(body["user"]["id"])
         team = (body.get("team") or {}).get("id")
-        text = str(
-            (((view.get("state") or {}).get("values") or {}).get("text") or {}).get("text", {}).get("value") or ""
+        values = (view.get("state") or {}).get("values") or {}
+        field = values.get("text") if isinstance(values, dict) else None
+        text = ""
+        if isinstance(field, dict) and isinstance(field.get("text"), dict):
+            text = str(field["text"].get("value") or "")
+        choice = None if field else (meta.get("s") or None)
+        where = _form_where(meta.get("c"), meta.get("p"))
+        replies = await self.converse(
+            where, team, user, text=text, choice=choice, form=True, flow_token=meta.get("t", ""), private=True
         )
-        where = Where.of(meta.get("c") or await self.direct_channel(user), meta.get("p"))
-        replies = await self.converse(where, team, user, text=text)
         errors = [r for r in replies if r.meta.get("error")]
-        if errors:
+        if errors and field is not None:
             await ack(response_action="errors", errors={"text": errors[0].text[:300]})
             return
-        if not replies or not all(r.private for r in replies):
-            # the flow was over (a restart, or the form was stale): answer where the conversation is
-            await ack()
-            await self.send(where, user, replies)
-            return
+        if not replies:
+            replies = [Reply(text=bk.word("error", "sv"), intent="error", private=True)]
         lang = replies[0].lang
-        new = bk.replies_view(replies, lang, {"c": where.conversation, "p": where.place}, meta.get("k", ""), _max())
+        new = bk.replies_view(replies, lang, _form_meta(where), meta.get("k", ""), _max())
         await ack(response_action="update", view=new)
 
     async def on_closed(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A modal closed before the end: the core forgets the flow; nothing is posted (closing says it)."""
         await ack()
         meta = _metadata(view)
         if meta.get("final"):
             return
         user = str(body["user"]["id"])
         team = (body.get("team") or {}).get("id")
-        where = Where.of(meta.get("c") or await self.direct_channel(user), meta.get("p"))
-        replies = await self.converse(where, team, user, choice="report:cancel")
-        await self.send(where, user, replies)
+        where = _form_where(meta.get("c"), meta.get("p"))
+        await self.converse(
+            where, team, user, choice="report:cancel", form=True, flow_token=meta.get("t", ""), private=True
+        )
 
 
 class SlackSender:
@@ -533,6 +578,24 @@ def _command_words(text: str) -> tuple[str, str | None, bool]:
     if entry.get("typed") and text.strip():
         said = text.strip()
     return said, entry.get("choice"), bool(entry.get("modal"))
+
+
+def _form_where(conversation: str | None, place: str | None) -> Where:
+    """Where a form belongs: the conversation it was opened from, or one of its own."""
+    if not conversation:
+        return Where.form()
+    if conversation.startswith("form:"):
+        return Where(conversation, "", None, "")
+    return Where.of(conversation, place)
+
+
+def _form_meta(where: Where) -> dict[str, str]:
+    return {"c": where.conversation, "p": where.place}
+
+
+def _secret(reply: Reply) -> bool:
+    """A reply that must never be a chat message: one that shows a passphrase."""
+    return bool(anonymous_report.PASSPHRASE.search(reply.text))
 
 
 def _metadata(view: dict[str, Any]) -> dict[str, str]:

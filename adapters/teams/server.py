@@ -86,9 +86,9 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
             return _error(401, "Bot Framework token could not be validated")
         if activity.type == "invoke":
             result = await adapter.process_activity(auth, activity, front.on_turn)
-            if result:
+            if result and result.body is not None:
                 return web.json_response(result.body, status=result.status)
-            return web.Response(status=200)
+            return web.Response(status=result.status if result else 200)
         task = asyncio.create_task(_run(adapter, auth, activity, front))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
