@@ -21,6 +21,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from adapters.common.logs import HTTP, SLACK, hold_at_warning
 from adapters.slack.app import SlackFrontEnd, SlackSender
 from bot.config import ConfigError, Settings
 from bot.core import Bot
@@ -36,6 +37,7 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     token = os.environ.get("SLACK_BOT_TOKEN")
     if not token:
         return None
+    hold_at_warning(*SLACK, *HTTP)
     socket_mode = bool(options.get("socket_mode"))
     secret = os.environ.get("SLACK_SIGNING_SECRET")
     app_token = os.environ.get("SLACK_APP_TOKEN")
@@ -72,6 +74,7 @@ async def sender(bot: Bot, settings: Settings) -> SlackSender | None:
     token = os.environ.get("SLACK_BOT_TOKEN")
     if not token:
         return None
+    hold_at_warning(*SLACK, *HTTP)
     api_url = os.environ.get("SLACK_API_URL")
     kwargs: dict[str, Any] = {"token": token}
     if api_url:

@@ -22,6 +22,7 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 
+from adapters.common.logs import HTTP, TEAMS, hold_at_warning
 from adapters.teams.app import TeamsFrontEnd, TeamsSender
 from adapters.teams.connector import Connector, Graph
 from bot.config import Settings
@@ -48,6 +49,7 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     creds = _Credentials()
     if not creds.APP_ID and os.environ.get("CONDUCTBOT_TEAMS") != "1":
         return None
+    hold_at_warning(*TEAMS, *HTTP)
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(creds))
     connector = Connector(creds.APP_ID, creds.APP_PASSWORD, creds.APP_TENANTID)
     front = TeamsFrontEnd(bot, settings, adapter, creds.APP_ID, connector)
@@ -115,6 +117,7 @@ async def sender(bot: Bot, settings: Settings) -> TeamsSender | None:
     creds = _Credentials()
     if not creds.APP_ID and os.environ.get("CONDUCTBOT_TEAMS") != "1":
         return None
+    hold_at_warning(*TEAMS, *HTTP)
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(creds))
     connector = Connector(creds.APP_ID, creds.APP_PASSWORD, creds.APP_TENANTID)
     front = TeamsFrontEnd(bot, settings, adapter, creds.APP_ID, connector)
