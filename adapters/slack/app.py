@@ -4,7 +4,8 @@ Slack's events, commands and clicks become `Incoming`; replies go back with chat
 thread, in channels), chat.postEphemeral (private replies in a channel), or into a modal (the
 anonymous report's text, which must not sit in the message history). Every request is acknowledged
 first and answered after, so Slack always gets its ack within 3 seconds; a retried event
-(X-Slack-Retry-Num, same event_id) is acknowledged and dropped.
+(X-Slack-Retry-Num, same event_id) or a replayed request is acknowledged and dropped, also after a
+restart, and what a crash left unanswered is answered when the server starts again (once.py).
 
 The listeners live beside this module, by what they do: events.py (messages, mentions, App Home),
 commands.py (the slash command), forms.py (buttons and the modal), identity.py (who is asking);
@@ -16,19 +17,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
-from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.common.inbox import Inbox
 from adapters.slack import blocks as bk
 from adapters.slack.commands import COMMAND, Commands
 from adapters.slack.events import THREAD_HOURS, Events
 from adapters.slack.forms import Forms
 from adapters.slack.identity import Identity
-from adapters.slack.sender import SlackSender
+from adapters.slack.once import Once
+from adapters.slack.sender import SlackSender, web_client
 from adapters.slack.where import TTLCache, Where
 from bot.config import Settings
 from bot.core import Bot
@@ -61,7 +60,7 @@ METHOD_SCOPES = {
 COMMAND_SCOPE = "commands"
 
 
-class SlackFrontEnd(Events, Commands, Forms, Identity):
+class SlackFrontEnd(Events, Commands, Forms, Identity, Once):
     """One Slack app (one workspace token) in front of one bot."""
 
     def __init__(
@@ -72,13 +71,13 @@ class SlackFrontEnd(Events, Commands, Forms, Identity):
         signing_secret: str | None,
         api_url: str | None = None,
         socket_mode: bool = False,
+        inbox: Inbox | None = None,
     ) -> None:
         self.bot = bot
         self.settings = settings
-        kwargs: dict[str, Any] = {"token": token}
-        if api_url:
-            kwargs["base_url"] = api_url if api_url.endswith("/") else api_url + "/"
-        self.client = AsyncWebClient(**kwargs)
+        self.signing_secret = signing_secret
+        self.inbox = inbox
+        self.client = web_client(token, api_url)
         self.app = AsyncApp(
             client=self.client,
             signing_secret=signing_secret,
@@ -86,7 +85,6 @@ class SlackFrontEnd(Events, Commands, Forms, Identity):
             logger=logging.getLogger("slack_bolt"),
         )
         self.config = settings.slack or {}
-        self._seen = TTLCache(3600.0)
         self._threads = TTLCache(THREAD_HOURS * 3600.0)
         self._caches()
         self._locks: dict[str, asyncio.Lock] = {}
@@ -94,11 +92,11 @@ class SlackFrontEnd(Events, Commands, Forms, Identity):
 
     def _register(self) -> None:
         app = self.app
-        app.middleware(self._dedupe)
-        app.event("message")(self.on_message)
-        app.event("app_mention")(self.on_mention)
-        app.event("app_home_opened")(self.on_home)
-        app.command(COMMAND)(self.on_command)
+        app.middleware(self._accept)
+        app.event("message")(self._owed(self.on_message))
+        app.event("app_mention")(self._owed(self.on_mention))
+        app.event("app_home_opened")(self._owed(self.on_home))
+        app.command(COMMAND)(self._owed(self.on_command))
         app.action(bk.CHOICE)(self.on_choice)
         app.action(bk.OPEN_INPUT)(self.on_open_input)
         app.action(re.compile(r"^home:"))(self.on_home_button)
@@ -108,16 +106,6 @@ class SlackFrontEnd(Events, Commands, Forms, Identity):
     #: what manifest/slack/manifest.yaml must declare for what `_register` listens to (tests check it)
     EVENTS = ("message.im", "message.channels", "message.groups", "app_mention", "app_home_opened")
     COMMANDS = (COMMAND,)
-
-    async def _dedupe(self, req: AsyncBoltRequest, resp: BoltResponse, next: Any) -> BoltResponse:
-        """A retried or repeated event (same event_id) is acknowledged and not answered again."""
-        event_id = req.body.get("event_id") if isinstance(req.body, dict) else None
-        if event_id:
-            if self._seen.get(event_id):
-                log.info("dropped repeated event (retry %s)", req.headers.get("x-slack-retry-num", ["-"])[0])
-                return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
-            self._seen.put(event_id, True)
-        return await next()
 
     async def converse(
         self,

@@ -17,7 +17,7 @@ COMMAND = "/bemotande"
 class Commands:
     """The slash command listener of a Slack front end (a mixin of `SlackFrontEnd`)."""
 
-    async def on_command(self, ack: Any, command: dict[str, Any]) -> None:
+    async def on_command(self, ack: Any, command: dict[str, Any], body: dict[str, Any]) -> None:
         user = str(command["user_id"])
         team = command.get("team_id")
         here = str(command.get("channel_id") or "")

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks as bk
 from bot.types import Choice
+
+RETRIES = 3  # a post that gets 429 (after its Retry-After), 500 or 503 is tried again, with backoff
+
+
+def web_client(token: str, api_url: str | None = None) -> AsyncWebClient:
+    """Slack's Web API client with its retry handlers on: rate limits (Retry-After), server errors and
+    dropped connections are retried with backoff (SLACK_API_URL: another base URL, e.g. a test's fake)."""
+    kwargs: dict[str, Any] = {"token": token, "timeout": 15}
+    if api_url:
+        kwargs["base_url"] = api_url if api_url.endswith("/") else api_url + "/"
+    return AsyncWebClient(
+        **kwargs,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES),
+            AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
+            AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
+        ],
+    )
 
 
 class SlackSender:
