@@ -39,21 +39,33 @@ def word(key: str, lang: str, /, **values: object) -> Any:
     return table.format(**values) if values and isinstance(table, str) else table
 
 
+# Characters Teams' renderers read as Markdown (links, images, emphasis, code), written as entities so
+# that they show as typed: a report's "[klicka här](https://...)" or "![](https://...)" renders nothing.
+MARKUP = {"[": "&#91;", "]": "&#93;", "!": "&#33;", "*": "&#42;", "_": "&#95;", "~": "&#126;", "`": "&#96;"}
+_MARKUP = str.maketrans(MARKUP)
+
+
 def escape(text: str) -> str:
-    """Plain text safe in a Teams message: no HTML, no <at> mentions can be injected."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Plain text safe in a Teams XML message: no HTML, no <at> mention, no Markdown can be injected."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").translate(_MARKUP)
 
 
-def markdown(text: str) -> str:
-    """Reply text as a Teams markdown message: escaped, quoted lines (`> `) kept as quotes, line breaks kept."""
+def xml(text: str) -> str:
+    """Text as a Teams message in the XML (HTML subset) format: everything escaped, so that it shows as
+    plain text; line breaks kept, quoted paragraphs (`> `) as block quotes."""
     out = []
     for para in text.strip().split("\n\n"):
         lines = para.splitlines()
         if lines and all(line.startswith(">") for line in lines):
-            out.append("\n".join("> " + escape(line[1:].lstrip()) for line in lines))
+            out.append("<blockquote>" + "<br>".join(escape(line[1:].lstrip()) for line in lines) + "</blockquote>")
         else:
-            out.append("  \n".join(escape(line) for line in lines))
-    return "\n\n".join(out)
+            out.append("<br>".join(escape(line) for line in lines))
+    return "<br><br>".join(p for p in out if p)
+
+
+def text_message(text: str) -> dict[str, Any]:
+    """A message activity with `text` shown as typed."""
+    return {"type": "message", "text": xml(text), "textFormat": "xml"}
 
 
 def _blocks(text: str) -> list[dict[str, Any]]:
@@ -64,12 +76,16 @@ def _blocks(text: str) -> list[dict[str, Any]]:
         if not lines:
             continue
         if all(line.startswith(">") for line in lines):
+            # quoted text may be someone's own words (a report, a handler's answer): a TextRun, which
+            # renders no Markdown, rather than a TextBlock, which would render links and images
             quote = "\n".join(line[1:].lstrip() for line in lines)
             body.append(
                 {
                     "type": "Container",
                     "style": "emphasis",
-                    "items": [{"type": "TextBlock", "text": quote, "wrap": True, "isSubtle": True}],
+                    "items": [
+                        {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": quote, "isSubtle": True}]}
+                    ],
                 }
             )
         else:
@@ -101,10 +117,10 @@ def choice_actions(choices: tuple[Choice, ...], conversation: str, form: bool) -
 
 
 def reply_activity(reply: Reply, conversation: str) -> dict[str, Any]:
-    """One reply as an activity: a markdown message, or a card when there are choices or a form to open."""
+    """One reply as an activity: a message shown as typed, or a card when there are choices or a form to open."""
     kind = str(reply.meta.get("input") or "")
     if not reply.choices and not kind:
-        return {"type": "message", "text": markdown(reply.text), "textFormat": "markdown"}
+        return text_message(reply.text)
     if not kind:
         return {"type": "message", "attachments": [reply_card([reply], conversation, False)]}
     # what the reply asks for is written in a dialog; the chat gets the button that opens it
@@ -195,7 +211,7 @@ def reply_card(replies: list[Reply], conversation: str, form: bool, max_chars: i
 
 def message(text: str) -> dict[str, Any]:
     """A plain text message."""
-    return {"type": "message", "text": markdown(text), "textFormat": "markdown"}
+    return text_message(text)
 
 
 def text_card(text: str) -> dict[str, Any]:
@@ -205,5 +221,5 @@ def text_card(text: str) -> dict[str, Any]:
 def post_activity(text: str, choices: tuple[Choice, ...] = ()) -> dict[str, Any]:
     """A post that is not an answer (reports, reminders, prompts)."""
     if not choices:
-        return {"type": "message", "text": markdown(text), "textFormat": "markdown"}
+        return text_message(text)
     return {"type": "message", "attachments": [card(_blocks(text), choice_actions(choices, "", False))]}
