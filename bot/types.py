@@ -32,9 +32,11 @@ class Incoming:
     # where posts meant for this person alone go (their reminders): `slack:<user id>` for a direct
     # message; empty means `place`
     personal_place: str = ""
-    # the text was written in a private form (a Slack modal, a Teams card form), not in the chat history
+    # True when the text comes from the private form (Slack modal submission, Teams card form or dialog
+    # submit), never from a message that stays in the chat history
     form: bool = False
-    # what the form carried back: the sealed state of the flow that opened it (`Reply.meta["flow_token"]`)
+    # the opaque sealed copy of a flow's state that the last reply carried in `meta["flow_token"]`;
+    # the form sends it back so that a form submitted after a restart is still understood
     flow_token: str = ""
 
 

@@ -23,6 +23,9 @@ TEXT_MAX = 3900  # the notification text of a message
 BUTTON_TEXT_MAX = 75
 MODAL_TITLE_MAX = 24
 INPUT_MAX = 3000  # a plain_text_input's max_length
+META_MAX = 3000  # a view's private_metadata
+VALUE_MAX = 2000  # a button's value
+SUBMIT_MAX = 24  # a modal's submit label
 VIEW_ID = "conductbot_input"
 OPEN_INPUT = "open_input"
 CHOICE = re.compile(r"^choice:\d+$")
@@ -84,17 +87,23 @@ def plain(text: str, limit: int = BUTTON_TEXT_MAX) -> dict[str, Any]:
     return {"type": "plain_text", "text": text, "emoji": True}
 
 
-def button_value(value: str, conversation: str | None = None, place: str | None = None) -> str:
+def button_value(value: str, conversation: str | None = None, place: str | None = None, token: str = "") -> str:
+    """A button's value: the choice, its conversation and place, and the flow's sealed token when it fits."""
     payload: dict[str, str] = {"v": value}
     if conversation:
         payload["c"] = conversation
     if place:
         payload["p"] = place
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    plain_value = _dumps(payload)
+    if token:
+        with_token = _dumps({**payload, "t": token})
+        if len(with_token) <= VALUE_MAX:
+            return with_token
+    return plain_value
 
 
 def read_value(raw: str) -> dict[str, str]:
-    """A button's value back: {"v": choice, "c": conversation?, "p": place?}; a bare string is a choice."""
+    """A button's value back: {"v": choice, "c": conversation?, "p": place?, "t": token?}; a bare string is a choice."""
     try:
         data = json.loads(raw)
     except (TypeError, ValueError):
@@ -102,12 +111,35 @@ def read_value(raw: str) -> dict[str, str]:
     return {k: str(v) for k, v in data.items()} if isinstance(data, dict) else {"v": str(raw)}
 
 
-def buttons(choices: tuple[Choice, ...], conversation: str | None, place: str | None) -> list[dict[str, Any]]:
+def metadata(meta: dict[str, str]) -> str:
+    """A modal's private_metadata: `meta` as JSON, without its token ("t") when that does not fit.
+
+    Without the token a form still works while the server runs; after a restart the core then
+    refuses the submit with a clear message instead of taking it as the report."""
+    data = {k: v for k, v in meta.items() if v}
+    text = _dumps(data)
+    if len(text) > META_MAX:
+        text = _dumps({k: v for k, v in data.items() if k != "t"})
+    return text
+
+
+def _dumps(data: dict[str, str]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def token_of(replies: list[Reply]) -> str:
+    """The flow's sealed state that the last reply carries (empty when the flow is over)."""
+    return str(replies[-1].meta.get("flow_token") or "") if replies else ""
+
+
+def buttons(
+    choices: tuple[Choice, ...], conversation: str | None, place: str | None, offset: int = 0
+) -> list[dict[str, Any]]:
     """Choices as actions blocks of at most 25 buttons each."""
     elements = [
         {
             "type": "button",
-            "action_id": f"choice:{i}",
+            "action_id": f"choice:{i + offset}",
             "text": plain(c.label),
             "value": button_value(c.value, conversation, place),
         }
@@ -131,13 +163,15 @@ def reply_message(reply: Reply, conversation: str | None, place: str | None) -> 
                 "action_id": OPEN_INPUT,
                 "style": "primary",
                 "text": plain(word(f"write.{kind}", reply.lang)),
-                "value": button_value(kind, conversation, place),
+                "value": button_value(kind, conversation, place, str(reply.meta.get("flow_token") or "")),
             }
             if actions:
                 actions[0]["elements"].insert(0, element)
             else:
                 actions = [{"type": "actions", "block_id": "choices-0", "elements": [element]}]
         blocks += actions
+        if kind:  # what is secret is written in the form, never in the chat
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": word("use_form", reply.lang)}]})
     return {"text": _notification(reply.text), "blocks": blocks}
 
 
@@ -162,9 +196,12 @@ def chosen_blocks(blocks: list[dict[str, Any]], label: str, lang: str) -> list[d
 
 
 def input_view(
-    kind: str, lang: str, metadata: dict[str, str], text: str = "", error: str = "", max_chars: int = INPUT_MAX
+    kind: str, lang: str, meta: dict[str, str], text: str = "", error: str = "", max_chars: int = INPUT_MAX
 ) -> dict[str, Any]:
-    """The form that collects secret text: nothing typed here is kept in the chat history."""
+    """The form that collects secret text: nothing typed here is kept in the chat history.
+
+    `meta` (conversation "c", place "p", the flow's token "t") goes into the view's private_metadata,
+    so that the submit finds its conversation and flow again."""
     blocks = sections(text) if text else []
     if error:
         blocks += [{"type": "context", "elements": [{"type": "mrkdwn", "text": ":warning: " + mrkdwn(error)}]}]
@@ -186,7 +223,7 @@ def input_view(
         "type": "modal",
         "callback_id": VIEW_ID,
         "notify_on_close": True,
-        "private_metadata": json.dumps({**metadata, "k": kind}, separators=(",", ":")),
+        "private_metadata": metadata({**meta, "k": kind}),
         "title": plain(word(f"modal_title.{kind}", lang), MODAL_TITLE_MAX),
         "submit": plain(word("submit", lang)),
         "close": plain(word("cancel", lang)),
@@ -194,39 +231,45 @@ def input_view(
     }
 
 
-def replies_view(
-    replies: list[Reply], lang: str, metadata: dict[str, str], kind: str, max_chars: int
-) -> dict[str, Any]:
-    """The form after a step: the replies, their buttons, and a text field again if one is asked for.
+def replies_view(replies: list[Reply], lang: str, meta: dict[str, str], kind: str, max_chars: int) -> dict[str, Any]:
+    """The form after a step: the replies, a text field again if one is asked for, or their choices.
 
-    A view with nothing more to do (the report was sent) has only a close button and does not report
-    its closing.
+    The first choice is the modal's own submit button and the others are buttons: a submit is answered
+    in the HTTP response (the next view travels back to Slack in the acknowledgement), so what the
+    first choice leads to (the case code and passphrase after "send") is never a Web API call.
+    A view with nothing more to do has only a close button and does not report its closing.
     """
+    token = token_of(replies)
+    meta = {"c": meta.get("c", ""), "p": meta.get("p", ""), "t": token}
     last = replies[-1] if replies else None
     ask = str(last.meta.get("input") or "") if last else ""
     if ask:
         text = "\n\n".join(r.text for r in replies[:-1] if not r.meta.get("error"))
         error = "\n\n".join(r.text for r in replies if r.meta.get("error"))
-        view = input_view(ask, lang, metadata, text if not error else "", error, max_chars)
-        if not error:
-            view["blocks"] = sections(last.text) + view["blocks"] if last else view["blocks"]
+        view = input_view(ask, lang, meta, text if not error else "", error, max_chars)
+        if not error and last:
+            view["blocks"] = sections(last.text) + view["blocks"]
         return view
     blocks: list[dict[str, Any]] = []
     choices: tuple[Choice, ...] = ()
     for r in replies:
         blocks += sections(r.text)
         choices += r.choices
-    blocks += buttons(choices, metadata.get("c"), metadata.get("p"))
     final = not choices
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": VIEW_ID,
         "notify_on_close": not final,
-        "private_metadata": json.dumps({**metadata, "k": kind, "final": "1" if final else ""}, separators=(",", ":")),
         "title": plain(word(f"modal_title.{kind or 'report'}", lang), MODAL_TITLE_MAX),
         "close": plain(word("close" if final else "cancel", lang)),
         "blocks": blocks or sections("…"),
     }
+    if choices:
+        view["submit"] = plain(choices[0].label, SUBMIT_MAX)
+        view["blocks"] += buttons(choices[1:], meta["c"], meta["p"], offset=1)
+    view["private_metadata"] = metadata(
+        {**meta, "k": kind, "s": choices[0].value if choices else "", "final": "1" if final else ""}
+    )
     return view
 
 

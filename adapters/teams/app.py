@@ -4,9 +4,10 @@ Everything botbuilder-specific lives in adapters/teams/ (Microsoft has archived 
 in favour of the Microsoft 365 Agents SDK; a move touches only this folder). Personal chats are one
 conversation each; in a channel, each reply chain (`<channel id>;messageid=<root>`) is one.
 
-The anonymous report's text, passphrase and additions are typed into a card form, not into the chat;
-the card is then updated in place through the review to the case code, and a last click removes the
-code and passphrase from it. No conversation reference is stored for that flow.
+The anonymous report's text, passphrase and additions are typed into a dialog (a task module) that a
+card's button opens, never into the chat; every later step of the flow (the review, the case code and
+passphrase, a login's answers) is the answer to the dialog's `task/submit` invoke, so nothing of it is a
+message in the chat's history. No conversation reference is stored for that flow.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from typing import Any
 
 import aiosqlite
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.cloud_adapter_base import CloudAdapterBase
 from botbuilder.schema import Activity
 
@@ -33,7 +34,7 @@ from intents.phrases import load as load_phrases
 
 log = logging.getLogger(__name__)
 
-CODE = re.compile(r"\bVB-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
+FORM_KINDS = ("report", "passphrase", "addition")
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/emea/"
 
 
@@ -107,7 +108,10 @@ class TeamsFrontEnd:
 
     async def on_turn(self, tc: TurnContext) -> None:
         activity = tc.activity
-        if activity.type == "message":
+        if activity.type == "invoke":
+            body = await self.on_invoke(activity)
+            await tc.send_activity(Activity(type="invokeResponse", value=InvokeResponse(status=200, body=body)))
+        elif activity.type == "message":
             await self.on_message(tc)
         elif activity.type == "conversationUpdate" and activity.conversation.conversation_type == "personal":
             bot_id = activity.recipient.id if activity.recipient else None
@@ -115,9 +119,10 @@ class TeamsFrontEnd:
                 await self.references.save(activity)
                 await self._reply(activity, cards.message(cards.word("welcome", _lang(activity.locale))))
 
-    async def identity(self, activity: Activity) -> tuple[str | None, str | None]:
+    async def identity(self, activity: Activity, lookup: bool = True) -> tuple[str | None, str | None]:
         """(organisation, role): the tenant's organisation, and a role from the configured Entra groups the
-        person is in (asked of Microsoft Graph, remembered for ten minutes)."""
+        person is in (asked of Microsoft Graph, remembered for ten minutes; `lookup=False`, in the report's
+        dialog: only what is remembered, so that no request names the person)."""
         tenant = activity.conversation.tenant_id or ((activity.channel_data or {}).get("tenant") or {}).get("id")
         org = (self.config.get("tenants") or {}).get(tenant or "")
         groups: dict[str, str] = {g: r for g, r in (self.config.get("groups") or {}).items() if r in ROLES}
@@ -127,6 +132,8 @@ class TeamsFrontEnd:
         cached = self._roles.get(person)
         if cached is not None and cached[1] > time.monotonic():
             return org, cached[0]
+        if not lookup:
+            return org, None
         try:
             member_of = await self.graph.member_groups(person, list(groups))
         except Exception as exc:  # no role is better than no answer
@@ -147,8 +154,9 @@ class TeamsFrontEnd:
             return
         text, choice = "", None
         if value is not None:
-            if value.get("wipe"):
-                await self._update(tc, cards.text_card(cards.word("wiped", _lang(activity.locale))))
+            if value.get("form") or value.get("wipe"):
+                # a card form from before the dialogs: replaced, its text not read
+                await self._update(tc, cards.text_card(cards.word("form_moved", _lang(activity.locale))))
                 return
             if "choice" in value:
                 choice = str(value["choice"])
@@ -158,7 +166,6 @@ class TeamsFrontEnd:
             text = (TurnContext.remove_recipient_mention(activity) if in_channel else activity.text) or ""
             text = re.sub(r"</?at>", "", text).strip()
             text, choice = _command(text)
-        form = bool(value and value.get("form"))
         org, role = await self.identity(activity)
         incoming = Incoming(
             user=activity.from_property.id if activity.from_property else "",
@@ -173,18 +180,54 @@ class TeamsFrontEnd:
             form=value is not None and "choice" not in value,  # text typed in the card form, not in the chat
         )
         replies = await self._handle(incoming, activity.locale)
-        secret = form or any(r.intent == anonymous_report.NAME for r in replies)
-        if not secret:
+        if not any(r.intent == anonymous_report.NAME for r in replies):
             await self.references.save(activity)
-        if form and activity.reply_to_id:
-            await self._update(tc, self._form_card(replies, conv.id))
-            return
         if in_channel and any(r.private for r in replies):
             lang = replies[0].lang if replies else _lang(activity.locale)
             await self._reply(activity, cards.message(cards.word("private_elsewhere", lang)))
             return
         for reply in replies:
+            if anonymous_report.PASSPHRASE.search(reply.text):  # a guard: a passphrase only in the dialog
+                reply = Reply(text=cards.word("withheld", reply.lang), intent=reply.intent, lang=reply.lang)
             await self._reply(activity, cards.reply_activity(reply, conv.id))
+
+    async def on_invoke(self, activity: Activity) -> dict[str, Any] | None:
+        """The report's dialog: `task/fetch` opens it, `task/submit` is each step; the answer is the next
+        dialog card, returned in the invoke's response. Other invokes: nothing to do (200, no body)."""
+        name = activity.name or ""
+        value = activity.value if isinstance(activity.value, dict) else {}
+        data = value.get("data") if isinstance(value.get("data"), dict) else {}
+        conversation = activity.conversation.id
+        token = str(data.get("t") or "")
+        if name == "task/fetch":
+            kind = str(data.get("open") or "")
+            if kind not in FORM_KINDS:
+                return None
+            return cards.input_dialog(kind, _lang(activity.locale), conversation, token, _max())
+        if name != "task/submit" or data.get("close"):
+            return None  # an empty answer closes a dialog
+        choice = str(data["choice"]) if "choice" in data else None
+        text = "" if choice is not None else str(data.get("text") or "")
+        org, role = await self.identity(activity, lookup=False)
+        incoming = Incoming(
+            user=activity.from_property.id if activity.from_property else "",
+            conversation=conversation,
+            text=text,
+            choice=choice,
+            org=org,
+            role=role,
+            locale=activity.locale,
+            platform="teams",
+            form=True,
+            flow_token=token,
+        )
+        replies = await self._handle(incoming, activity.locale)
+        lang = replies[-1].lang if replies else _lang(activity.locale)
+        if not replies:
+            replies = [Reply(text=cards.word("error", lang), intent="error", lang=lang)]
+        kind = str(replies[-1].meta.get("input") or data.get("input") or "report")
+        title = cards.word(f"title.{kind if kind in FORM_KINDS else 'report'}", lang)
+        return cards.dialog(replies, conversation, lang, title, _max())
 
     async def _reply(self, incoming: Activity, body: dict[str, Any]) -> str:
         """Answer an activity in its conversation (in a channel, in its reply chain)."""
@@ -209,18 +252,8 @@ class TeamsFrontEnd:
             if not lock.locked() and not getattr(lock, "_waiters", None):
                 self._locks.pop(incoming.conversation, None)
 
-    def _form_card(self, replies: list[Reply], conversation: str) -> dict[str, Any]:
-        """The form card after a step; once a case code is shown, a button to remove it again."""
-        content = cards.reply_card(replies, conversation, form=True, max_chars=_max())
-        last = replies[-1] if replies else None
-        if last and not last.choices and not last.meta.get("input") and CODE.search(last.text):
-            content["content"].setdefault("actions", []).append(
-                cards.submit(cards.word("noted", last.lang), {"wipe": 1, "form": 1})
-            )
-        return content
-
     async def _update(self, tc: TurnContext, attachment: dict[str, Any]) -> None:
-        """Replace the form card in place (the typed text does not stay in it)."""
+        """Replace a card in place."""
         incoming = tc.activity
         body = {"type": "message", "attachments": [attachment], "conversation": {"id": incoming.conversation.id}}
         try:

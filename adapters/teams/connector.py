@@ -4,11 +4,16 @@ botbuilder's own connector client builds a `requests` session and its retry poli
 sends from a thread pool, which at 50 activities a second costs more CPU than answering does. This one
 keeps one aiohttp session. Tokens (when an app id is configured) come from botframework-connector's
 credentials, which cache them.
+
+A post that the connector refuses with 429 (after its Retry-After) or a 5xx, or whose connection
+fails before an answer, is tried again with backoff, up to `RETRIES` times; a timeout is not retried
+(the post may have arrived).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any
 from urllib.parse import quote
@@ -16,9 +21,23 @@ from urllib.parse import quote
 import aiohttp
 from botframework.connector.auth import MicrosoftAppCredentials
 
+log = logging.getLogger(__name__)
+
+RETRIES = 3
+BACKOFF = 0.5  # seconds before the first retry, doubled for each next one
+MAX_WAIT = 30.0  # the longest Retry-After honoured
+
 
 class ConnectorError(RuntimeError):
     pass
+
+
+def _wait(resp: aiohttp.ClientResponse | None, attempt: int) -> float:
+    """Seconds before the next attempt: the answer's Retry-After when it gives one, else backoff."""
+    header = resp.headers.get("Retry-After", "") if resp is not None else ""
+    if header.strip().isdigit():
+        return min(float(header.strip()), MAX_WAIT)
+    return BACKOFF * 2**attempt
 
 
 class Connector:
@@ -44,13 +63,24 @@ class Connector:
     async def _call(self, method: str, url: str, body: dict[str, Any]) -> dict[str, Any]:
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
-        async with self._session.request(method, url, json=body, headers=await self._headers()) as resp:
-            if resp.status >= 300:
-                raise ConnectorError(f"connector answered {resp.status} to {method}")
+        for attempt in range(RETRIES + 1):
             try:
-                return dict(await resp.json(content_type=None) or {})
-            except ValueError:
-                return {}
+                async with self._session.request(method, url, json=body, headers=await self._headers()) as resp:
+                    if resp.status < 300:
+                        try:
+                            return dict(await resp.json(content_type=None) or {})
+                        except ValueError:
+                            return {}
+                    if (resp.status != 429 and resp.status < 500) or attempt == RETRIES:
+                        raise ConnectorError(f"connector answered {resp.status} to {method}")
+                    wait = _wait(resp, attempt)
+                    log.info("connector answered %d to %s; retrying in %.1f s", resp.status, method, wait)
+            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
+                if isinstance(exc, aiohttp.ServerTimeoutError) or attempt == RETRIES:
+                    raise ConnectorError(f"connector unreachable for {method}: {type(exc).__name__}") from None
+                wait = _wait(None, attempt)
+            await asyncio.sleep(wait)
+        raise ConnectorError(f"connector gave up on {method}")
 
     @staticmethod
     def _url(service_url: str, conversation: str, activity_id: str | None = None) -> str:

@@ -46,6 +46,11 @@ class FakeSlack(ThreadedServer):
         self.locales: dict[str, str] = {}
         self.groups: dict[str, list[str]] = {}
         self.fail: dict[str, str] = {}  # method -> error to answer with
+        # method -> HTTP statuses to answer the next calls with (429 carries Retry-After: 1), then normal
+        self.fail_http: dict[str, list[int]] = {}
+        self.hang: set[str] = set()  # methods that never answer (a test kills the server meanwhile)
+        self.hung = 0  # calls that hung
+        self.refused: list[tuple[str, int]] = []  # (method, status) answered from fail_http
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
         self._sockets: list[web.WebSocketResponse] = []
@@ -102,6 +107,17 @@ class FakeSlack(ThreadedServer):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if method in self.hang:
+            with self._lock:
+                self.hung += 1
+            await asyncio.sleep(3600)
+        statuses = self.fail_http.get(method)
+        if statuses:
+            status = statuses.pop(0)
+            with self._lock:
+                self.refused.append((method, status))
+            headers = {"Retry-After": "1"} if status == 429 else {}
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=status, headers=headers)
         if method in self.fail:
             with self._lock:
                 self.calls.append(Call(method, args, token=token))

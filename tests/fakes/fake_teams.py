@@ -8,6 +8,7 @@ activity id, body) with kind "send" (POST .../activities), "reply" (POST .../act
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import threading
 import time
@@ -51,7 +52,7 @@ class Sent:
 
 def _card_text(node: Any) -> str:
     if isinstance(node, dict):
-        own = [str(node["text"])] if node.get("type") == "TextBlock" and "text" in node else []
+        own = [str(node["text"])] if node.get("type") in ("TextBlock", "TextRun") and "text" in node else []
         return "\n".join(own + [t for v in node.values() if (t := _card_text(v))])
     if isinstance(node, list):
         return "\n".join(t for v in node if (t := _card_text(v)))
@@ -66,6 +67,10 @@ class FakeConnector(ThreadedServer):
         self.sent: list[Sent] = []
         self.members: dict[str, set[str]] = {}  # Entra group id -> user object ids (the fake Graph)
         self.graph_calls: list[str] = []
+        self.fail_http: list[int] = []  # statuses to answer the next activity posts with (429: Retry-After 1)
+        self.refused: list[int] = []
+        self.hang = False  # activity posts never answer (a test kills the server meanwhile)
+        self.hung = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -82,6 +87,16 @@ class FakeConnector(ThreadedServer):
 
     async def _record(self, kind: str, request: web.Request) -> web.Response:
         body = await request.json()
+        if self.hang:
+            with self._lock:
+                self.hung += 1
+            await asyncio.sleep(3600)
+        if self.fail_http:
+            status = self.fail_http.pop(0)
+            with self._lock:
+                self.refused.append(status)
+            headers = {"Retry-After": "1"} if status == 429 else {}
+            return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
         new_id = request.match_info.get("aid") if kind == "update" else f"1{next(self._ids):012d}"
         with self._lock:
             self.sent.append(Sent(kind, request.match_info["cid"], str(new_id), body))

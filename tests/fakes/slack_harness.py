@@ -158,8 +158,9 @@ class SlackApp:
             }
         )
 
-    def submit(self, user: str, view: dict[str, Any], text: str, view_id: str = "V0001") -> Response:
-        """Submit a modal with `text` in its text field."""
+    def submit(self, user: str, view: dict[str, Any], text: str | None, view_id: str = "V0001") -> Response:
+        """Submit a modal with `text` in its text field (None: a view without one, e.g. a review's "Skicka")."""
+        values = {} if text is None else {"text": {"text": {"type": "plain_text_input", "value": text}}}
         return self.interact(
             {
                 "type": "view_submission",
@@ -169,7 +170,7 @@ class SlackApp:
                     **view,
                     "id": view_id,
                     "hash": "h1",
-                    "state": {"values": {"text": {"text": {"type": "plain_text_input", "value": text}}}},
+                    "state": {"values": values},
                 },
             }
         )
@@ -240,7 +241,12 @@ def text_of(blocks_of: dict[str, Any]) -> str:
 
 
 def start_server(
-    tmp: Path, cache: Path, fake: FakeSlack, extra_env: dict[str, str] | None = None, args: list[str] | None = None
+    tmp: Path,
+    cache: Path,
+    fake: FakeSlack,
+    extra_env: dict[str, str] | None = None,
+    args: list[str] | None = None,
+    verbose: bool = False,
 ) -> SlackApp:
     home = tmp / "home"
     home.mkdir(parents=True, exist_ok=True)
@@ -269,18 +275,23 @@ def start_server(
             **(extra_env or {}),
         },
     )
-    proc, url, log = launch(tmp, env, port, args)
+    proc, url, log = launch(tmp, env, port, args, verbose)
     return SlackApp(url, fake, home, proc, log)
 
 
-def launch(tmp: Path, env: dict[str, str], port: int, args: list[str] | None = None) -> tuple[Any, str, Path]:
-    """Start `conductbot serve` on 127.0.0.1:port and wait until /healthz answers."""
+def launch(
+    tmp: Path, env: dict[str, str], port: int, args: list[str] | None = None, verbose: bool = False
+) -> tuple[Any, str, Path]:
+    """Start `conductbot serve` on 127.0.0.1:port (`-v`: logging at DEBUG) and wait until /healthz answers.
+
+    The log is appended to, so that a restart keeps what the first run wrote."""
     log = tmp / "server.log"
+    flags = ["-v"] if verbose else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), *(args or [])],
+        [sys.executable, "-m", "bot", *flags, "serve", "--host", "127.0.0.1", "--port", str(port), *(args or [])],
         cwd=REPO,
         env=env,
-        stdout=log.open("wb"),
+        stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

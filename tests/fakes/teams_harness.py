@@ -65,6 +65,14 @@ class TeamsApp:
     ) -> Response:
         return self.post(activity(self.fake.url, user, text, conversation, channel, value, reply_to, locale, mention))
 
+    def invoke(self, user: str, name: str, data: dict[str, Any], conversation: str | None = None) -> Response:
+        """An invoke activity (`task/fetch`, `task/submit`: a dialog opened or submitted), as Teams sends it;
+        the answer is in the HTTP response."""
+        body = activity(self.fake.url, user, conversation=conversation)
+        body.pop("text", None)
+        body.update({"type": "invoke", "name": name, "value": {"data": data, "context": {"theme": "default"}}})
+        return self.post(body)
+
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
@@ -119,7 +127,12 @@ def object_id(user: str) -> str:
 
 
 def start_server(
-    tmp: Path, cache: Path, fake: FakeConnector, extra_env: dict[str, str] | None = None, config: dict | None = None
+    tmp: Path,
+    cache: Path,
+    fake: FakeConnector,
+    extra_env: dict[str, str] | None = None,
+    config: dict | None = None,
+    verbose: bool = False,
 ) -> TeamsApp:
     home = tmp / "home"
     home.mkdir(parents=True, exist_ok=True)
@@ -137,7 +150,7 @@ def start_server(
     (home / "config.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     port = free_port()
     env = clean_env(home, cache, {"CONDUCTBOT_TEAMS": "1", "GRAPH_API_URL": fake.url, **(extra_env or {})})
-    proc, url, log = launch(tmp, env, port)
+    proc, url, log = launch(tmp, env, port, verbose=verbose)
     return TeamsApp(url, fake, home, proc, log)
 
 

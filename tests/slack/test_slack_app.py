@@ -4,7 +4,6 @@ local fake that records every call (tests/fakes/fake_slack.py)."""
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fakes"))
 import pytest
 from conftest import SessionIndex, run_cli
 from fake_slack import BOT_USER, TEAM, FakeSlack
-from slack_harness import LEADERS, MANAGERS, WHISTLE, SlackApp, start_server, stop_server, text_of
+from slack_harness import LEADERS, MANAGERS, SlackApp, start_server, stop_server, text_of
 
 
 @pytest.fixture(scope="module")
@@ -190,63 +189,6 @@ def test_app_home_shows_profile_and_role_from_user_group(slack: SlackApp) -> Non
     assert "Your profile" in text_of(home["view"]), "the Slack locale picks the language"
 
 
-def test_anonymous_report_in_a_modal_reaches_the_whistleblower_channel(slack: SlackApp) -> None:
-    user = "UREPORT01"
-    report = "Min chef tar emot presentkort <b>varje vecka</b> från en leverantör & delar ut uppdrag."
-    r = slack.command(user, "anmäl")
-    assert r.status == 200
-    (opened,) = slack.fake.wait("views.open")[-1:]
-    view = opened.args["view"]
-    assert view["type"] == "modal" and any(b["type"] == "input" for b in view["blocks"])
-    assert "visselblås" in text_of(view).lower()
-    # a refused text is shown as an error on the field
-    bad = slack.submit(user, view, "@channel titta", opened.args["view_id_"])
-    assert bad.json()["response_action"] == "errors", bad.body
-    review = slack.submit(user, view, report, opened.args["view_id_"])
-    data = review.json()
-    assert data["response_action"] == "update", review.body
-    assert "presentkort" in text_of(data["view"])
-    slack.click_view(user, data["view"], "Skicka", opened.args["view_id_"])
-    final = slack.fake.wait("views.update", where=lambda a: a["view_id"] == opened.args["view_id_"])[0].args["view"]
-    code = re.search(r"VB-[A-Z0-9]{4}-[A-Z0-9]{4}", text_of(final))
-    phrase = re.search(r"[a-z2-9]{5}(?:-[a-z2-9]{5}){4}", text_of(final))
-    assert code and phrase, text_of(final)
-    # posted to the whistleblower channel by the delivery loop, markup escaped, nothing about the reporter
-    (post,) = posts(slack, WHISTLE, timeout=20)
-    assert code.group(0) in post["text"] and "presentkort" in post["text"]
-    assert (
-        "<b>" not in json.dumps(post)
-        and "&lt;b&gt;varje vecka&lt;/b&gt; från en leverantör &amp; delar" in post["text"]
-    )
-    assert user not in json.dumps(post)
-    # the report text never went into a chat message to the reporter
-    for c in slack.fake.calls:
-        if c.method in ("chat.postMessage", "chat.postEphemeral") and c.args["channel"] != WHISTLE:
-            assert "presentkort" not in json.dumps(c.args, ensure_ascii=False)
-    # the handler answers in the case's thread; the reporter reads it after logging in
-    slack.event(
-        {
-            "type": "message",
-            "channel": WHISTLE,
-            "channel_type": "channel",
-            "user": "UHANDLER1",
-            "text": "Tack, vi har tagit emot anmälan och utreder. !kvittera",
-            "ts": f"{time.time():.6f}",
-            "thread_ts": post["ts_"],
-        }
-    )
-    note = slack.fake.wait("chat.postMessage", where=lambda a: a["channel"] == WHISTLE and a.get("thread_ts"))[0]
-    assert code.group(0) in note.args["text"]
-    slack.dm(user, f"{code.group(0)} {phrase.group(0)}")
-    status = posts(slack, "D" + user[1:])[-1]
-    assert "utreder" in text_of(status), text_of(status)
-    # the reporter's Slack id is nowhere in the data directory or the server's log
-    for path in slack.home.rglob("*"):
-        if path.is_file():
-            assert user.encode() not in path.read_bytes(), path
-    assert user not in slack.log_text() and "presentkort" not in slack.log_text()
-
-
 def test_private_replies_in_a_channel_are_ephemeral_and_the_form_opens_from_them(slack: SlackApp) -> None:
     ts = f"{time.time():.6f}"
     slack.event(
@@ -261,13 +203,11 @@ def test_private_replies_in_a_channel_are_ephemeral_and_the_form_opens_from_them
     (eph,) = [c.args for c in slack.fake.wait("chat.postEphemeral", where=lambda a: a["channel"] == "CGENERAL2")]
     assert eph["user"] == "UPRIVATE1" and eph["thread_ts"] == ts
     assert not [c for c in slack.fake.of("chat.postMessage") if c.args["channel"] == "CGENERAL2"], "nothing public"
-    # the "write the report" button opens the form; closing it cancels the report and says so privately
+    assert "formuläret" in text_of(eph), "the report is written in the form, not in the channel"
+    # the "write the report" button opens the form
     slack.click("UPRIVATE1", {**eph, "ts_": eph.get("ts_") or ts}, "Skriv anmälan", ephemeral=True)
     opened = slack.fake.wait("views.open", where=lambda a: "CGENERAL2" in a["view"]["private_metadata"])[0]
     assert any(b["type"] == "input" for b in opened.args["view"]["blocks"])
-    slack.close("UPRIVATE1", opened.args["view"], opened.args["view_id_"])
-    later = slack.fake.wait("chat.postEphemeral", 2, where=lambda a: a["channel"] == "CGENERAL2")[1].args
-    assert "avbr" in later["text"].lower() or "inget" in later["text"].lower(), later["text"]
 
 
 def test_socket_mode_answers_without_a_public_url(tmp_path: Path, session_index: SessionIndex, fake: FakeSlack) -> None:
