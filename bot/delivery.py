@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -35,6 +36,7 @@ Job = tuple[str, Callable[[], Awaitable[tuple[list[str], bool]]]]
 CONCURRENT_PLACES = 4
 
 DAY = 86400.0
+PERSONAL = re.compile(r"^(?:cli:|slack:[UW][A-Z0-9]+$|teams:a:|teams:8:)")
 ACK_DAYS = 7  # acknowledge receipt within 7 days (lag 2021:890, directive 2019/1937)
 FEEDBACK_DAYS = 91  # give feedback within 3 months
 REMIND_BEFORE_DAYS = {"ack": 2, "feedback": 14}
@@ -43,9 +45,12 @@ REMIND_BEFORE_DAYS = {"ack": 2, "feedback": 14}
 class OutboxSender:
     """The terminal default: each post is a JSON line in `<home>/outbox/<org>.jsonl`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, mask: Callable[[str], str] | None = None) -> None:
         self.folder = folder
         self._lock = asyncio.Lock()
+        # a person's place (a terminal user's conversation, a Slack user id, a Teams personal chat) is written
+        # as a keyed tag, never as the id itself
+        self._mask = mask
 
     async def post(
         self,
@@ -57,7 +62,8 @@ class OutboxSender:
         key: str | None = None,
     ) -> str:
         msg_id = secrets.token_hex(6)
-        record: dict[str, object] = {"id": msg_id, "channel": channel, "thread": thread, "text": text}
+        shown = self._mask(channel) if self._mask is not None and PERSONAL.match(channel) else channel
+        record: dict[str, object] = {"id": msg_id, "channel": shown, "thread": thread, "text": text}
         if choices:
             record["choices"] = [{"label": c.label, "value": c.value} for c in choices]
         if key:

@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.core import Bot
 from bot.delivery import OutboxSender, RouterSender, Sender
 from bot.store import Store
-from bot.subscriptions import Schedules
+from bot.subscriptions import PlaceCipher, Schedules
 from intents import registry
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
@@ -62,9 +62,11 @@ async def build_bot(
         if not memory:
             await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
         cases = await Cases.open(store.db, settings.home, clock=clock)
-        sender = sender or RouterSender(OutboxSender(settings.home / "outbox"), settings.channels)
+        outbox = OutboxSender(settings.home / "outbox", mask=lambda place: "person:" + store.pseudonym("place", place))
+        sender = sender or RouterSender(outbox, settings.channels)
         bot = Bot(retriever, settings, store, routing, cases, sender, clock=clock)
-        bot.schedules = await Schedules.open(store.db, clock=clock)
+        places = PlaceCipher(cases.keys.local_box(), lambda place: store.pseudonym("place", place))
+        bot.schedules = await Schedules.open(store.db, clock=clock, places=places)
         bot.claims = await Claims.open(store.db)
         return bot
     except BaseException:

@@ -8,9 +8,11 @@ prompt twice in a row in a place) and the anonymous pulse votes.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,19 +69,47 @@ class Schedule:
         return max(self.next_due, self.snoozed_until or 0.0)
 
 
+class PlaceCipher:
+    """Where posts go (a Slack user id for a reminder by DM, a terminal user's conversation) is stored
+    encrypted with the bot's local key, and the prompt history names places by a keyed tag: no platform
+    id is kept in the clear."""
+
+    PREFIX = "enc:"
+
+    def __init__(self, box: Any = None, tag: Callable[[str], str] | None = None) -> None:
+        self.box = box
+        self._tag = tag
+
+    def seal(self, place: str) -> str:
+        if self.box is None:
+            return place
+        return self.PREFIX + base64.urlsafe_b64encode(self.box.encrypt(place.encode())).decode()
+
+    def open(self, stored: str) -> str:
+        if self.box is None or not stored.startswith(self.PREFIX):
+            return stored  # rows written before places were encrypted
+        return self.box.decrypt(base64.urlsafe_b64decode(stored[len(self.PREFIX) :].encode())).decode()
+
+    def tag(self, place: str) -> str:
+        return self._tag(place) if self._tag is not None else place
+
+
 class Schedules:
     """The subscriptions in the database."""
 
-    def __init__(self, db: aiosqlite.Connection, clock: Any = time.time) -> None:
+    def __init__(self, db: aiosqlite.Connection, clock: Any = time.time, places: PlaceCipher | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.places = places or PlaceCipher()
 
     @classmethod
-    async def open(cls, db: aiosqlite.Connection, clock: Any = time.time) -> Schedules:
+    async def open(
+        cls, db: aiosqlite.Connection, clock: Any = time.time, places: PlaceCipher | None = None
+    ) -> Schedules:
         from bot.migrate import migrate
 
         await migrate(db, "schedule", STEPS)
-        return cls(db, clock)
+        return cls(db, clock, places)
 
     async def add(
         self,
@@ -111,7 +141,7 @@ class Schedules:
                 org,
                 owner,
                 role,
-                place,
+                self.places.seal(place),
                 item,
                 cadence,
                 weekday,
@@ -157,7 +187,7 @@ class Schedules:
                 r[2],
                 r[3],
                 r[4],
-                r[5],
+                self.places.open(r[5]),
                 r[6],
                 r[7],
                 r[8],
@@ -217,20 +247,21 @@ class Schedules:
 
     async def last_prompt(self, place: str) -> str | None:
         async with self.db.execute(
-            "SELECT prompt FROM prompt_history WHERE place=? ORDER BY at DESC, rowid DESC LIMIT 1", (place,)
+            "SELECT prompt FROM prompt_history WHERE place=? ORDER BY at DESC, rowid DESC LIMIT 1",
+            (self.places.tag(place),),
         ) as cur:
             row = await cur.fetchone()
         return row[0] if row else None
 
     async def prompt_uses(self, place: str) -> dict[str, int]:
         async with self.db.execute(
-            "SELECT prompt, COUNT(*) FROM prompt_history WHERE place=? GROUP BY prompt", (place,)
+            "SELECT prompt, COUNT(*) FROM prompt_history WHERE place=? GROUP BY prompt", (self.places.tag(place),)
         ) as cur:
             return {r[0]: r[1] for r in await cur.fetchall()}
 
     async def record_prompt(self, place: str, prompt: str, at: float) -> None:
         """Remember that a prompt was posted in a place (so it is not posted there next)."""
-        await self.db.execute("INSERT INTO prompt_history VALUES (?,?,?)", (place, prompt, at))
+        await self.db.execute("INSERT INTO prompt_history VALUES (?,?,?)", (self.places.tag(place), prompt, at))
         await self.db.commit()
 
     async def vote(self, post: str, voter: str, score: int) -> list[int]:
