@@ -13,6 +13,7 @@ Order of decisions for one message:
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -135,7 +136,7 @@ class Bot:
         org = incoming.org or profile.org or self.settings.default_org
         role = incoming.role or profile.role
         state = await self.store.state(conv_key, self.settings.conversation_ttl_minutes * 60)
-        text = incoming.text.strip()
+        text = _without_names(incoming.text.strip())  # "I'm a councillor in Västerås" is English
         remembered = self.ephemeral.get(conv_key, {}).get("lang") or state.get("lang") or profile.lang
         guess = detect_lang(text, default="") if text else ""
         flow_lang = self.ephemeral.get(conv_key, {}).get("lang")
@@ -200,6 +201,15 @@ class Bot:
     async def _remembered_lang(self, incoming: Incoming) -> str:
         profile = await self.store.profile(self.store.pseudonym(incoming.platform, incoming.user))
         return profile.lang or _locale_lang(incoming.locale)
+
+
+_NAME = re.compile(r"(?<=\w )[A-ZÅÄÖ][\wåäöÅÄÖ-]*")
+
+
+def _without_names(text: str) -> str:
+    """The text without capitalised words inside it (place and organisation names), for telling its language."""
+    rest = _NAME.sub(" ", text)
+    return rest if len(rest.split()) >= 2 else text
 
 
 def _locale_lang(locale: str | None) -> str:

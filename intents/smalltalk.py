@@ -86,7 +86,27 @@ def matches(ctx: Context) -> bool:
 
 
 def _help_text(ctx: Context) -> str:
-    return say(NAME, "help", ctx.lang, org=org_name(ctx.org, "sv"), org_en=org_name(ctx.org, "en"))
+    examples = ", ".join(f'"{q}"' for q in answerable_examples(ctx))
+    return say(NAME, "help", ctx.lang, org=org_name(ctx.org, "sv"), org_en=org_name(ctx.org, "en"), examples=examples)
+
+
+_CHECKED: dict[tuple[int, str, str], tuple[str, ...]] = {}
+
+
+def answerable_examples(ctx: Context) -> tuple[str, ...]:
+    """At most two example questions that the organisation's own documents answer (checked once per
+    organisation and language with retrieval), so that help never suggests a question it cannot answer."""
+    key = (id(ctx.bot.retriever), ctx.org, ctx.lang)
+    if key not in _CHECKED:
+        found = []
+        for q in load(NAME)["example_questions"].get(ctx.lang, []):
+            result = ctx.bot.retriever.search(q, ctx.org, ctx.answer_role)
+            if not result.abstain and result.hits:
+                found.append(str(q))
+            if len(found) == 2:
+                break
+        _CHECKED[key] = tuple(found)
+    return _CHECKED[key]
 
 
 def _menu(ctx: Context) -> tuple[Choice, ...]:
