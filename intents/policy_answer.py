@@ -142,15 +142,34 @@ def no_documents_for_role(ctx: Context) -> Reply:
     return Reply(text=text, intent="out_of_scope", lang=ctx.lang, abstained=True)
 
 
+def _follow_up_search(ctx: Context) -> SearchResult | None:
+    """An elliptical follow-up ("what if it's from a supplier?") searched together with the previous answer's
+    section heading (the document's words, not the earlier question), when it finds nothing on its own."""
+    from intents import involved
+
+    last = ctx.state.get("last_passage")
+    if not last or not involved.follow_up(ctx.text):
+        return None
+    own = ctx.search()
+    if not own.abstain:
+        return None
+    passage = next((p for p in ctx.bot.retriever.corpus.passages if p.id == last), None)
+    if passage is None:
+        return None
+    return ctx.search(f"{ctx.text} {passage.section}")
+
+
 async def handle(ctx: Context) -> list[Reply]:
     """Answer from the policies, or say plainly that they do not answer."""
     from intents import profile
 
     if not profile.serves_role(ctx, ctx.answer_role) and ctx.answer_role in ELECTED_ROLES:
         return [no_documents_for_role(ctx)]
-    result = ctx.search()
+    result = _follow_up_search(ctx) or ctx.search()
     if result.hits and not result.abstain:
-        carried = ctx.bot.routing.topic_of_passage(ctx.org, result.hits[0].passage.id)
+        top = result.hits[0].passage
+        ctx.state["last_passage"] = top.id  # the passage's id (never the question), for a follow-up
+        carried = ctx.bot.routing.topic_of_passage(ctx.org, top.id)
         if carried:
             ctx.state["topic"] = carried  # the topic's id, for a follow-up
     reply = answer(result, ctx.org, ctx.answer_role, ctx.bot.retriever.tuning.second_quote_ratio)
