@@ -153,7 +153,7 @@ async def cmd_chat(args: argparse.Namespace) -> int:
     from adapters.cli.app import chat
     from bot.runtime import build_bot
 
-    bot = await build_bot(_settings(args))
+    bot = await build_bot(_settings(args), background_index=True)
     try:
         return await chat(bot, args.user, args.org, args.role)
     finally:
@@ -182,12 +182,19 @@ async def cmd_unanswered(args: argparse.Namespace) -> int:
 
 
 async def cmd_index(args: argparse.Namespace) -> int:
-    """Build (or reuse) the index for the configured corpus and encoder, and say what it holds."""
+    """Embed what the index lacks (only new or edited passages), with progress, and say what it holds."""
     from bot.runtime import build_retriever
 
     settings = _settings(args)
     t0 = time.perf_counter()
-    r = build_retriever(settings, rebuild=args.rebuild)
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.write(f"\rembedding new passages: {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    r = await asyncio.to_thread(build_retriever, settings, args.rebuild, False, progress)
     secs = time.perf_counter() - t0
     c = r.corpus
     print(f"corpus: {len(c.documents)} documents, {len(c.passages)} passages, organisations {', '.join(c.orgs())}")
@@ -196,9 +203,11 @@ async def cmd_index(args: argparse.Namespace) -> int:
         print(f"  {d.org:10} {d.id:45} {n:3} passages  audiences: {', '.join(d.audiences)}")
     if r.encoder is None:
         print("encoder: none (lexical retrieval only)")
+    elif r.built_index or args.rebuild:
+        built = f"index built in {secs:.1f}s ({r.embedded} texts embedded)"
+        print(f"encoder: {r.encoder.name}; {built} under {settings.cache}")
     else:
-        state = "built" if (r.built_index or args.rebuild) else "reused from cache"
-        print(f"encoder: {r.encoder.name}; index {state} in {secs:.1f}s under {settings.cache}")
+        print(f"encoder: {r.encoder.name}; index reused from cache in {secs:.1f}s under {settings.cache}")
     return 0
 
 
@@ -226,13 +235,11 @@ async def cmd_teams_package(args: argparse.Namespace) -> int:
 
 async def cmd_eval(args: argparse.Namespace) -> int:
     """Score a question set (score.py's format) in-process."""
-    from bot.evaluate import score
-    from bot.runtime import build_bot
-
     import tempfile
     from pathlib import Path
 
-    from bot.evaluate import strip_curation
+    from bot.evaluate import score, strip_curation
+    from bot.runtime import build_bot
 
     settings = _settings(args)
     settings.record_questions = False

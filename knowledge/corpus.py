@@ -23,7 +23,8 @@ File format::
     <!-- q: example question | another way people ask it -->
 
 A passage is the run of paragraphs and lists that ends with its `<!-- en: ... -->` line (or, in a
-document with no English lines, one paragraph together with the list that follows it). An optional
+document with no English lines, one paragraph together with the list that follows it, and with the
+short heading-like lines before it). An optional
 `<!-- q: ... -->` line after it lists questions people ask that the passage answers, separated by
 `|`; retrieval matches questions against them too, and they are never quoted.
 Passage ids are `<doc id>#<section slug>-<n>`: stable while the document's structure stays.
@@ -170,6 +171,13 @@ def _blocks(body: str) -> list[str]:
     return blocks
 
 
+def _heading_like(block: str) -> bool:
+    """A short line with no closing punctuation ("Öppet klimat och delaktighet"): a sub-heading written
+    as a paragraph, which belongs with the paragraph after it."""
+    s = block.strip().strip("*_").strip()
+    return "\n" not in s and len(s.split()) <= 6 and not s.endswith((".", "!", "?", ":", ";"))
+
+
 def parse_document(path: Path) -> tuple[Document, list[Passage]]:
     """Read one corpus file into its document and passages."""
     raw = path.read_text(encoding="utf-8")
@@ -234,7 +242,7 @@ def parse_document(path: Path) -> tuple[Document, list[Passage]]:
             continue
         expect_heading_en = False
         is_list = b.startswith(("- ", "* "))
-        if not uses_en and pending and not is_list:
+        if not uses_en and pending and not is_list and not all(_heading_like(x) for x in pending):
             flush("")
         pending.append(b)
     flush("")
