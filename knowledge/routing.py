@@ -88,6 +88,8 @@ class Routing:
             org = str(data.get("organisation") or "")
             if not org:
                 raise RoutingError(f"{path}: lacks 'organisation'")
+            if org not in corpus.orgs():  # a routing file of an organisation whose documents are not loaded
+                continue
             topics: list[str] = []
             rules: list[Rule] = []
             entries = []
