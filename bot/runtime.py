@@ -17,6 +17,7 @@ from bot.delivery import OutboxSender, RouterSender, Sender
 from bot.schedule import Schedules
 from bot.store import Store
 from intents import registry
+from knowledge import orgs
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
 from knowledge.retrieval import Retriever
@@ -57,7 +58,8 @@ async def build_bot(
     if clock is time.time and os.environ.get("CONDUCTBOT_NOW"):
         clock = _fixed_clock(os.environ["CONDUCTBOT_NOW"])
     retriever = retriever or await asyncio.to_thread(build_retriever, settings, False, background_index)
-    routing = Routing.load(retriever.corpus, settings.routing_dir)
+    orgs.register(retriever.corpus.org_info)  # names and aliases from the corpus folders' org.yaml
+    routing = Routing.load(retriever.corpus, settings.routing_dir, retriever.topics)
     registry.validate(retriever.corpus)  # intent data citing the corpus fails now, not mid-conversation
     schedule.validate(retriever.corpus)  # so do reminders and prompts
     store = await Store.open(settings.db_path, clock=clock, memory=memory)
