@@ -75,10 +75,13 @@ class _Table:
         self.suffix: dict[str, list[tuple[str, _Key]]] = {}
         self.short_non_ascii: set[_Key] = set()  # "kön", "slå": typed without å/ä/ö they are other words
         self.heads: dict[_Key, str] = {}
+        self.ascii_short: set[_Key] = set()  # "svart": a word typed with å/ä/ö ("svårt") is another word
 
     def add(self, tw: _Word, key: _Key, raw: str) -> None:
         if not _NON_ASCII.isdisjoint(raw) and len(tw.stem) <= 4:
             self.short_non_ascii.add(key)
+        if _NON_ASCII.isdisjoint(raw) and len(raw.strip("*")) < 6:
+            self.ascii_short.add(key)
         self.exact.setdefault(tw.stem, []).append(key)
         if tw.head:
             self.heads[key] = tw.head
@@ -101,6 +104,8 @@ class _Table:
                 out.add(key)
         if typed_ascii:
             out -= self.short_non_ascii
+        else:
+            out -= self.ascii_short
         return frozenset(out)
 
 
@@ -111,6 +116,7 @@ class Concepts:
         self.concepts: list[Concept] = []
         self._info: dict[tuple[int, int], tuple[bool, int, int]] = {}  # term -> (question only, words, length)
         self.term_text: dict[tuple[int, int], str] = {}
+        self.term_lang: dict[tuple[int, int], str] = {}
         self._tables = {"sv": _Table(), "en": _Table()}
         self._cache: dict[tuple[str, str], frozenset[_Key]] = {}
         for ci, e in enumerate(entries):
@@ -132,6 +138,7 @@ class Concepts:
                 tws = [_term_word(x, lang, auto=not ask_only) for x in raw.split()]
                 self._info[(ci, ti)] = (ask_only, len(tws), sum(len(t.stem) for t in tws))
                 self.term_text[(ci, ti)] = raw
+                self.term_lang[(ci, ti)] = lang
                 for j, (tw, w) in enumerate(zip(tws, raw.split(), strict=True)):
                     self._tables[lang].add(tw, (ci, ti, j), normalize(w))
         self.by_id = {c.id: i for i, c in enumerate(self.concepts)}
@@ -163,9 +170,19 @@ class Concepts:
 
     def match(self, text: str, lang: str = "sv", question: bool = True) -> dict[int, float]:
         """Concept index -> how many of its distinct terms the text names (see `terms`)."""
+        seen = {(ci, self.term_text[(ci, ti)]) for ci, ti in self.terms(text, lang, question)}
         out: dict[int, float] = {}
-        for ci, _ti in self.terms(text, lang, question):
+        for ci, _t in seen:
             out[ci] = out.get(ci, 0.0) + 1.0
+        return out
+
+    def own_terms(self, text: str, lang: str = "sv", passages: str = "sv") -> dict[int, set[str]]:
+        """Per concept, the terms a question names that a passage (in language `passages`) could also
+        contain: not slang, not the other language's words."""
+        out: dict[int, set[str]] = {}
+        for ci, ti in self.terms(text, lang, question=True):
+            if not self._info[(ci, ti)][0] and self.term_lang[(ci, ti)] == passages:
+                out.setdefault(ci, set()).add(self.term_text[(ci, ti)])
         return out
 
     def terms(self, text: str, lang: str = "sv", question: bool = True) -> set[tuple[int, int]]:

@@ -361,7 +361,7 @@ class Retriever:
             for i in order
         ]
         confidence = hits[0].score if hits else 0.0
-        uncovered = self._uncovered(qc.words, rows)
+        uncovered = self._uncovered(qc.words, rows, qc.terms)
         if not concepts or not hits or uncovered:
             abstain = True
         elif decisive:
@@ -391,18 +391,19 @@ class Retriever:
             "max_qdense": float(qraw[sub].max()) if len(sub) else 0.0,
             "topic": float(topic[sub].max()) if len(sub) else 0.0,
             "topics": {names[k].id: v for k, v in qc.all().items()},
+            "labels": {names[k].id: names[k].label for k in qc.all()},
         }
         found = tuple(names[k].id for k, _ in sorted(qc.all().items(), key=lambda kv: -kv[1]))
         return SearchResult(hits, lang, abstain, confidence, debug, found, tuple(names[k].id for k in uncovered))
 
-    def _uncovered(self, words: dict[int, float], rows: np.ndarray) -> list[int]:
+    def _uncovered(self, words: dict[int, float], rows: np.ndarray, terms: dict[int, set[str]]) -> list[int]:
         """The question's concepts (named by its words) that decide it is not answered here: all of
         them when none is covered; a practical matter (sick leave, pay dates) when no covered concern
         is named as strongly. Empty when the question is answerable as far as concepts tell."""
         if not words:
             return []
         tp = self.topics
-        covered = {ci: v for ci, v in words.items() if tp.covered(rows, ci)}
+        covered = {ci: v for ci, v in words.items() if tp.covered(rows, ci, terms.get(ci))}
         if not covered:
             return list(words)
         best_concern = max([v for ci, v in covered.items() if tp.kinds[ci] != "practical"], default=0.0)

@@ -11,7 +11,7 @@ the organisation covers.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,6 +31,7 @@ class QuestionConcepts:
 
     words: dict[int, float]
     dense: dict[int, float]
+    terms: dict[int, set[str]] = field(default_factory=dict)  # the question's own (non-slang) terms
 
     def all(self) -> dict[int, float]:
         out = dict(self.dense)
@@ -46,7 +47,10 @@ class ConceptIndex:
         self.concepts = concepts
         n, m = len(passages), len(concepts.concepts)
         self.lexical = np.zeros((n, m), dtype=np.float32)
+        self.terms: list[set[str]] = []  # per passage, the concept terms its own words name
         for row, p in enumerate(passages):
+            found = concepts.terms(f"{p.section}\n{p.text}", "sv", question=False)
+            self.terms.append({concepts.term_text[k] for k in found})
             for ci, v in concepts.match(p.text, "sv", question=False).items():
                 self.lexical[row, ci] += v
             for ci, v in concepts.match(p.section, "sv", question=False).items():
@@ -105,11 +109,20 @@ class ConceptIndex:
             top = int(np.argmax(best))
             if (best[top] - mu) / sd >= DENSE_MIN_Z and self.kinds[top] != "practical":
                 dense[top] = 1.0
-        return QuestionConcepts(named, dense)
+        return QuestionConcepts(named, dense, self.concepts.own_terms(text, lang))
 
-    def covered(self, rows: np.ndarray, ci: int) -> bool:
-        """True when some passage among `rows` covers the concept."""
-        return bool(len(rows)) and float(self.tags[rows, ci].max()) >= COVER[self.kinds[ci]]
+    def covered(self, rows: np.ndarray, ci: int, terms: set[str] | None = None) -> bool:
+        """True when some passage among `rows` covers the concept in its own words (the encoder's tags
+        rank passages but never decide coverage: near is not the same as about).
+
+        A practical matter is a grab-bag (pension, overtime, travel costs): it is covered only when a
+        passage names one of the question's own terms for it, not merely another matter of its kind.
+        """
+        if not len(rows):
+            return False
+        if self.kinds[ci] == "practical" and terms:
+            return any(terms & self.terms[r] for r in rows)
+        return float(self.lexical[rows, ci].max()) >= COVER[self.kinds[ci]]
 
     def strength(self, rows: np.ndarray, ci: int) -> float:
         """The strongest tag of the concept among these passages."""

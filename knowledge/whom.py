@@ -73,7 +73,7 @@ def _general(corpus: Corpus, rows: list[int], topics: ConceptIndex) -> list[tupl
     out = []
     for r in rows:
         p = corpus.passages[r]
-        if _TELL.search(p.section) or (wb is not None and topics.tags[r, wb] >= 2.0):
+        if _TELL.search(p.section) or (wb is not None and topics.lexical[r, wb] >= 2.0):
             out.append((p, 1.0))
     return out
 
@@ -95,7 +95,7 @@ def derived_rules(corpus: Corpus, topics: ConceptIndex, org: str) -> list[Rule]:
         if not concept.report:
             continue
         for roles, rows in _audience_groups(corpus, org):
-            tagged = [(corpus.passages[r], float(topics.tags[r, ci])) for r in rows if topics.tags[r, ci] >= 1.0]
+            tagged = [(corpus.passages[r], float(topics.lexical[r, ci])) for r in rows if topics.lexical[r, ci] >= 1.0]
             if not tagged:
                 continue
 
