@@ -75,6 +75,9 @@ class LexicalIndex:
             sv_terms.append(c)
         self.sv = _field(sv_terms)
         self.en = _field([Counter(stem_en(w) for w in ws) for ws in en_words])
+        # the section headings alone: a handbook's heading ("Semester", "Sjukdom") says what it is about
+        self.head = _field([Counter(stem_sv(w) for w in content_words(p.section)) for p in passages])
+        self.head_en = _field([Counter(stem_en(w) for w in content_words(p.section_en)) for p in passages])
         q_sv: list[Counter[str]] = []
         q_en: list[Counter[str]] = []
         for p in passages:

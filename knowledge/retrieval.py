@@ -80,6 +80,7 @@ class Tuning:
     second_quote_ratio: float = 0.92
     concept_weight: float = 0.7  # a question word naming a concept also matches the corpus's words for it
     w_topic: float = 0.5  # the share of the question's concepts a passage is tagged with
+    w_head: float = 0.3  # the share of the question's words in the passage's section heading
     abst_topic: float = 2.686
 
 
@@ -307,13 +308,14 @@ class Retriever:
         coverage = self._coverage(concepts, weights, {"sv": lx.sv, "en": lx.en})
         qcoverage = self._coverage(concepts, weights, {"sv": lx.qsv, "en": lx.qen})
         qcoverage = np.where(self._has_questions, qcoverage, coverage)
+        heading = self._coverage(concepts, weights, {"sv": lx.head, "en": lx.head_en}) if t.w_head else 0.0
         gram = np.zeros_like(coverage)
         for row, v in lx.gram_scores(text).items():
             gram[row] = v
         dense = np.zeros_like(coverage)
         qdense = np.zeros_like(coverage)
         qraw = np.zeros_like(coverage)
-        lexical = t.w_cover * coverage + t.w_qcover * qcoverage
+        lexical = t.w_cover * coverage + t.w_qcover * qcoverage + t.w_head * heading
         lex_rows = np.sort(lexical[rows])[::-1]
         outside = self.scope.outside(text)
         decisive = (
