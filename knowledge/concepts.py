@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from knowledge import yamlio
 from knowledge.text import fold, is_stop, normalize, stem_en, stem_sv, words
 
 BUNDLED_CONCEPTS = Path(__file__).parent / "concepts.yaml"
@@ -146,7 +145,7 @@ class Concepts:
     @classmethod
     def load(cls, path: Path | None = None) -> Concepts:
         """Read a concepts file (default: the bundled one)."""
-        data = yaml.safe_load((path or BUNDLED_CONCEPTS).read_text(encoding="utf-8")) or {}
+        data = yamlio.load((path or BUNDLED_CONCEPTS).read_text(encoding="utf-8")) or {}
         return cls(list(data.get("concepts") or []))
 
     def probes(self) -> tuple[list[str], list[int]]:

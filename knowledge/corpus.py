@@ -42,6 +42,8 @@ from typing import Any
 
 import yaml
 
+from knowledge import yamlio
+
 BUNDLED_CORPUS = Path(__file__).parent / "corpus"
 ALL_AUDIENCES = "all"
 _EN_COMMENT = re.compile(r"^<!--\s*en:\s*(.*?)\s*-->$", re.S)
@@ -129,7 +131,7 @@ def _front_matter(raw: str, path: Path, defaults: dict[str, Any]) -> tuple[dict[
     meta: dict[str, Any] = {}
     if m:
         try:
-            meta = yaml.safe_load(m.group(1)) or {}
+            meta = yamlio.load(m.group(1)) or {}
         except yaml.YAMLError as exc:
             raise CorpusError(f"{path}: front matter is not valid YAML: {exc}") from exc
         if not isinstance(meta, dict):
@@ -303,7 +305,7 @@ def _folder_defaults(f: Path, root: Path, info: dict[str, dict[str, Any]]) -> di
         ofile = folder / ORG_FILE
         if ofile.exists():
             try:
-                entry = yaml.safe_load(ofile.read_text(encoding="utf-8")) or {}
+                entry = yamlio.load(ofile.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
                 raise CorpusError(f"{ofile}: not valid YAML: {exc}") from exc
             if not isinstance(entry, dict):

@@ -66,11 +66,14 @@ class LexicalIndex:
         self.surface_sv: dict[str, str] = {fold(w): w for ws in sv_words for w in ws}
         self.surface_en: dict[str, str] = {fold(w): w for ws in en_words for w in ws}
         sv_terms: list[Counter[str]] = []
+        parts: dict[str, list[str]] = {}  # a word's compound parts, split once however often it occurs
         for ws in sv_words:
             c: Counter[str] = Counter(stem_sv(w) for w in ws)
             for w in ws:
                 if len(w) >= 8:
-                    for part in split_compound(w, self.sv_vocab):
+                    if w not in parts:
+                        parts[w] = split_compound(w, self.sv_vocab)
+                    for part in parts[w]:
                         c[part] += COMPOUND_TF
             sv_terms.append(c)
         self.sv = _field(sv_terms)

@@ -12,8 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from knowledge import yamlio
 from knowledge.text import is_stop
 
 _registered: dict[str, dict[str, Any]] = {}
@@ -23,7 +22,7 @@ GENERIC = frozenset({"kommun", "kommunen", "stad", "staden", "region", "regionen
 
 @cache
 def _bundled() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load((Path(__file__).parent / "orgs.yaml").read_text(encoding="utf-8")) or {}
+    return yamlio.load((Path(__file__).parent / "orgs.yaml").read_text(encoding="utf-8")) or {}
 
 
 def register(info: dict[str, dict[str, Any]]) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from knowledge import yamlio
 from knowledge.corpus import Corpus, Passage
 from knowledge.lexicon import Lexicon
 from knowledge.text import detect_lang, normalize
@@ -93,7 +94,7 @@ class Routing:
         triggers: dict[str, Lexicon] = {}
         for path in sorted(folder.glob("*.yaml")):
             try:
-                data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                data: dict[str, Any] = yamlio.load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
                 raise RoutingError(f"{path}: not valid YAML: {exc}") from exc
             org = str(data.get("organisation") or "")
