@@ -77,6 +77,8 @@ def score(items: list[dict[str, Any]], outs: list[dict[str, Any]]) -> Metrics:
         m.hit1 += bool(hit[:1] and hit[0])
         if any(hit[:3]):
             m.hit3 += 1
+            if not hit[0]:
+                m.misses.append((qid, "gold not first", q, (out.get("citations") or [{}])[0].get("text", "")[:100]))
         else:
             first = (out.get("citations") or [{}])[0].get("text", "")
             m.misses.append((qid, "no gold in top 3", q, first[:100]))

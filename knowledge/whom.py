@@ -60,7 +60,7 @@ def _best(
             whom = own
         elif not whom:  # "rapportera dina timmar": telling no one, and not about the concern
             continue
-        score = 1.0 + 1.5 * bool(whom) + 1.0 * bool(own) + 0.25 * min(strength, 4.0)
+        score = 1.0 + 1.5 * bool(whom) + 1.0 * bool(own) + 0.5 * min(strength, 4.0)
         if best is None or score > best[0]:
             best = (score, p, " ".join((whom or telling)[:3]))
     return (best[1], best[2]) if best else None
