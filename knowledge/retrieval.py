@@ -80,7 +80,7 @@ class Tuning:
     second_quote_ratio: float = 0.92
     concept_weight: float = 0.7  # a question word naming a concept also matches the corpus's words for it
     w_topic: float = 0.5  # the share of the question's concepts a passage is tagged with
-    w_head: float = 0.3  # the share of the question's words in the passage's section heading
+    w_head: float = 0.15  # the share of the question's words in the passage's section heading
     abst_topic: float = 2.686
 
 
@@ -316,7 +316,10 @@ class Retriever:
         qdense = np.zeros_like(coverage)
         qraw = np.zeros_like(coverage)
         lexical = t.w_cover * coverage + t.w_qcover * qcoverage + t.w_head * heading
-        lex_rows = np.sort(lexical[rows])[::-1]
+        # whether the words alone decide: a passage's text counts once when it has no example questions
+        # standing in for it (else an uncurated passage sharing two words with the question would decide)
+        own = t.w_cover * coverage + t.w_qcover * np.where(self._has_questions, qcoverage, 0.0)
+        lex_rows = np.sort((own + t.w_head * heading)[rows])[::-1]
         outside = self.scope.outside(text)
         decisive = (
             not outside
@@ -363,7 +366,7 @@ class Retriever:
             for i in order
         ]
         confidence = hits[0].score if hits else 0.0
-        uncovered = self._uncovered(qc.words, rows, qc.terms)
+        uncovered = self._uncovered(qc.words, rows, qc.terms, lang)
         if not concepts or not hits or uncovered:
             abstain = True
         elif decisive:
@@ -398,14 +401,14 @@ class Retriever:
         found = tuple(names[k].id for k, _ in sorted(qc.all().items(), key=lambda kv: -kv[1]))
         return SearchResult(hits, lang, abstain, confidence, debug, found, tuple(names[k].id for k in uncovered))
 
-    def _uncovered(self, words: dict[int, float], rows: np.ndarray, terms: dict[int, set[str]]) -> list[int]:
+    def _uncovered(self, words: dict[int, float], rows: np.ndarray, terms: dict[int, set[str]], lang: str) -> list[int]:
         """The question's concepts (named by its words) that decide it is not answered here: all of
         them when none is covered; a practical matter (sick leave, pay dates) when no covered concern
         is named as strongly. Empty when the question is answerable as far as concepts tell."""
         if not words:
             return []
         tp = self.topics
-        covered = {ci: v for ci, v in words.items() if tp.covered(rows, ci, terms.get(ci))}
+        covered = {ci: v for ci, v in words.items() if tp.covered(rows, ci, terms.get(ci), lang)}
         if not covered:
             return list(words)
         best_concern = max([v for ci, v in covered.items() if tp.kinds[ci] != "practical"], default=0.0)

@@ -111,17 +111,19 @@ class ConceptIndex:
                 dense[top] = 1.0
         return QuestionConcepts(named, dense, self.concepts.own_terms(text, lang))
 
-    def covered(self, rows: np.ndarray, ci: int, terms: set[str] | None = None) -> bool:
+    def covered(self, rows: np.ndarray, ci: int, terms: set[str] | None = None, lang: str = "sv") -> bool:
         """True when some passage among `rows` covers the concept in its own words (the encoder's tags
         rank passages but never decide coverage: near is not the same as about).
 
         A practical matter is a grab-bag (pension, overtime, travel costs): it is covered only when a
-        passage names one of the question's own terms for it, not merely another matter of its kind.
+        passage names one of the question's own terms for it, not merely another matter of its kind
+        (for a question in another language than the passages, by its kind at `COVER` strength).
         """
         if not len(rows):
             return False
-        if self.kinds[ci] == "practical" and terms:
-            return any(terms & self.terms[r] for r in rows)
+        if self.kinds[ci] == "practical" and (terms or lang == "sv"):
+            # a Swedish question naming the matter only in slang ("lunch idag") has no term to look for
+            return bool(terms) and any(terms & self.terms[r] for r in rows)
         return float(self.lexical[rows, ci].max()) >= COVER[self.kinds[ci]]
 
     def strength(self, rows: np.ndarray, ci: int) -> float:
