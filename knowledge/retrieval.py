@@ -66,14 +66,14 @@ class Tuning:
     abstain_below: float = 0.7  # lexical-only runs: the fused score below which the bot abstains
     # whether the documents answer: a logistic model over the best hit's evidence (fit by
     # scripts/fit_abstain.py on the eval/ question sets); answer when the sum is >= 0
-    abst_bias: float = -1.828
-    abst_cov: float = -0.024
-    abst_qcov: float = 1.104
-    abst_dense: float = 0.451
-    abst_qdense: float = 0.266
-    abst_unknown: float = -2.668
-    abst_outside: float = -3.235
-    abst_threshold: float = -0.75
+    abst_bias: float = -1.582
+    abst_cov: float = -0.194
+    abst_qcov: float = 0.627
+    abst_dense: float = 0.355
+    abst_qdense: float = 0.276
+    abst_unknown: float = -2.798
+    abst_outside: float = -3.201
+    abst_threshold: float = -1.0
     dense_max_words: float = 99.0
     skip_dense_above: float = 0.7
     skip_dense_margin: float = 0.2
@@ -81,7 +81,7 @@ class Tuning:
     concept_weight: float = 0.7  # a question word naming a concept also matches the corpus's words for it
     w_topic: float = 0.5  # the share of the question's concepts a passage is tagged with
     w_head: float = 0.15  # the share of the question's words in the passage's section heading
-    abst_topic: float = 2.686
+    abst_topic: float = 3.015
 
 
 @dataclass(slots=True)
