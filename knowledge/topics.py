@@ -47,6 +47,7 @@ class ConceptIndex:
         self.concepts = concepts
         n, m = len(passages), len(concepts.concepts)
         self.lexical = np.zeros((n, m), dtype=np.float32)
+        self.heading = np.zeros((n, m), dtype=np.float32)  # concepts named in the section heading
         self.terms: list[set[str]] = []  # per passage, the concept terms its own words name
         for row, p in enumerate(passages):
             found = concepts.terms(f"{p.section}\n{p.text}", "sv", question=False)
@@ -55,6 +56,7 @@ class ConceptIndex:
                 self.lexical[row, ci] += v
             for ci, v in concepts.match(p.section, "sv", question=False).items():
                 self.lexical[row, ci] += HEADING * v
+                self.heading[row, ci] = v
             if p.en:
                 for ci, v in concepts.match(f"{p.section_en}\n{p.en}", "en", question=False).items():
                     self.lexical[row, ci] = max(self.lexical[row, ci], v)
@@ -122,7 +124,10 @@ class ConceptIndex:
         if not len(rows):
             return False
         if self.kinds[ci] == "practical" and (terms or lang == "sv"):
-            # a Swedish question naming the matter only in slang ("lunch idag") has no term to look for
+            # a section headed by the matter covers it ("Sjukskrivning", "Resor i tjänsten"); otherwise a
+            # passage must name the question's own term (slang such as "lunch idag" names none)
+            if float(self.heading[rows, ci].max()) >= 1.0:
+                return True
             return bool(terms) and any(terms & self.terms[r] for r in rows)
         return float(self.lexical[rows, ci].max()) >= COVER[self.kinds[ci]]
 
