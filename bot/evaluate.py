@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from knowledge.corpus import BUNDLED_CORPUS, corpus_files
+
+_CURATION = re.compile(r"^\s*<!--\s*(q|en):.*?-->\s*$", re.S | re.M)
 
 
 def norm(s: str) -> str:
@@ -71,6 +77,8 @@ def score(items: list[dict[str, Any]], outs: list[dict[str, Any]]) -> Metrics:
         m.hit1 += bool(hit[:1] and hit[0])
         if any(hit[:3]):
             m.hit3 += 1
+            if not hit[0]:
+                m.misses.append((qid, "gold not first", q, (out.get("citations") or [{}])[0].get("text", "")[:100]))
         else:
             first = (out.get("citations") or [{}])[0].get("text", "")
             m.misses.append((qid, "no gold in top 3", q, first[:100]))
@@ -84,3 +92,24 @@ def score(items: list[dict[str, Any]], outs: list[dict[str, Any]]) -> Metrics:
             if not ok:
                 m.misses.append((qid, "mention", q, text[:160]))
     return m
+
+
+def strip_curation(dirs: Iterable[Path] | None, dest: Path) -> list[Path]:
+    """Copy the corpus to `dest` without its curation: every `<!-- q: -->` and `<!-- en: -->` line
+    removed, so the documents are what an HR administrator would add. Returns the folders to load."""
+    srcs = [Path(d) for d in (dirs or [BUNDLED_CORPUS])]
+    out: list[Path] = []
+    for n, src in enumerate(srcs):
+        root = dest / f"corpus{n}"
+        for f in corpus_files([src]):
+            rel = f.relative_to(src) if src.is_dir() else Path(f.name)
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(_CURATION.sub("", f.read_text(encoding="utf-8")), encoding="utf-8")
+        if src.is_dir():
+            for extra in src.rglob("org.yaml"):
+                target = root / extra.relative_to(src)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(extra.read_bytes())
+        out.append(root)
+    return out

@@ -3,6 +3,7 @@ parts together; adapters and the CLI call `build_bot` and nothing else."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -17,24 +18,29 @@ from bot.delivery import OutboxSender, RouterSender, Sender
 from bot.store import Store
 from bot.subscriptions import PlaceCipher, Schedules
 from intents import registry
+from knowledge import orgs
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
 from knowledge.retrieval import Retriever
 from knowledge.routing import Routing
+from knowledge.vectors import Progress, VectorStore
 
 log = logging.getLogger(__name__)
 
 
-def build_retriever(settings: Settings, rebuild: bool = False) -> Retriever:
-    """Load the corpus and encoder and open (or build) the index."""
+def build_retriever(
+    settings: Settings, rebuild: bool = False, background: bool = False, progress: Progress | None = None
+) -> Retriever:
+    """Load the corpus and encoder and open the index: passages not embedded yet are embedded now, or,
+    with `background`, in a thread while the bot already answers lexically."""
     corpus = load_corpus(settings.corpus_dirs or None)
     settings.check_orgs(corpus.orgs())  # a configured organisation with no documents: exit 2, before the index
     encoder = load_encoder(settings.encoder)
     if rebuild and encoder is not None:
-        from knowledge.index import DenseIndex
-
-        DenseIndex.load_or_build(corpus, encoder, settings.cache, rebuild=True)
-    return Retriever(corpus, encoder, settings.cache)
+        stale = VectorStore.open(settings.cache, encoder).path
+        if stale is not None:
+            stale.unlink(missing_ok=True)
+    return Retriever(corpus, encoder, settings.cache, background=background, progress=progress)
 
 
 async def build_bot(
@@ -43,18 +49,22 @@ async def build_bot(
     clock: Any = time.time,
     sender: Sender | None = None,
     memory: bool = False,
+    background_index: bool = False,
 ) -> Bot:
     """A ready bot for these settings; close it with `await bot.close()`.
 
     With `memory`, state lives in a throw-away in-memory database (one-off answers: `conductbot ask`).
+    With `background_index`, passages not embedded yet are embedded in a thread while the bot already
+    answers lexically (chat, serve); otherwise the bot starts once the index is complete (ask, eval).
     """
     if clock is time.time and os.environ.get("CONDUCTBOT_NOW"):
         clock = _fixed_clock(os.environ["CONDUCTBOT_NOW"])
     if retriever is None:
-        retriever = build_retriever(settings)
+        retriever = await asyncio.to_thread(build_retriever, settings, False, background_index)
     else:
         settings.check_orgs(retriever.corpus.orgs())
-    routing = Routing.load(retriever.corpus, settings.routing_dir)
+    orgs.register(retriever.corpus.org_info)  # names and aliases from the corpus folders' org.yaml
+    routing = Routing.load(retriever.corpus, settings.routing_dir, retriever.topics)
     registry.validate(retriever.corpus)  # intent data citing the corpus fails now, not mid-conversation
     schedule.validate(retriever.corpus)  # so do reminders and prompts
     store = await Store.open(settings.db_path, clock=clock, memory=memory)

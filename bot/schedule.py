@@ -72,6 +72,8 @@ def reminders(corpus: Corpus) -> dict[str, list[Reminder]]:
     """Every organisation's reminders, each resolved to its passage (ScheduleError when a quote is wrong)."""
     out: dict[str, list[Reminder]] = {}
     for org, items in _raw("reminders.yaml").items():
+        if org not in corpus.orgs():  # reminders of an organisation whose documents are not loaded
+            continue
         for r in items:
             where = f"knowledge/schedule/reminders.yaml: {org}/{r.get('id')}"
             if r["cadence"] not in CADENCES:
@@ -119,7 +121,8 @@ def validate(corpus: Corpus) -> None:
     """Fail at start, not at 09:00 on a Monday, when a reminder or prompt cites text that is not there."""
     reminders(corpus)
     for org in _raw("prompts.yaml").get("curated") or {}:
-        prompt_bank(corpus, org, ("employee", "manager", "elected", "group_leader"))
+        if org in corpus.orgs():
+            prompt_bank(corpus, org, ("employee", "manager", "elected", "group_leader"))
 
 
 def audiences_for(role: str | None) -> tuple[str, ...]:

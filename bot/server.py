@@ -126,7 +126,7 @@ async def serve(settings: Settings, host: str, port: int, options: dict[str, Any
     """Run the server until SIGINT or SIGTERM."""
     from bot.runtime import build_bot
 
-    bot = await build_bot(settings)
+    bot = await build_bot(settings, background_index=True)
     runner: web.AppRunner | None = None
     tasks: list[asyncio.Task[None]] = []
     mounted: list[Mounted] = []

@@ -141,7 +141,9 @@ def checks(corpus: Corpus) -> dict[str, list[Check]]:
     if corpus.fingerprint not in _resolved:
         raw = load(NAME).get("checks") or {}
         _resolved[corpus.fingerprint] = {
-            org: [_check(corpus, org, aud, a) for aud, a in auds.items()] for org, auds in raw.items()
+            org: [_check(corpus, org, aud, a) for aud, a in auds.items()]
+            for org, auds in raw.items()
+            if org in corpus.orgs()  # data of an organisation whose documents are not loaded is skipped
         }
     return _resolved[corpus.fingerprint]
 

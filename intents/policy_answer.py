@@ -62,7 +62,7 @@ def quoted_hits(result: SearchResult, role: str | None, ratio: float) -> list[Hi
     return out
 
 
-def _block(h: Hit, lang: str, first: bool) -> str:
+def _block(h: Hit, lang: str, first: bool, topic: str = "") -> str:
     p = h.passage
     if lang == "en":
         if p.en:
@@ -78,18 +78,37 @@ def _block(h: Hit, lang: str, first: bool) -> str:
                 rule=p.en,
             )
             return f"{head}\n\n{say(NAME, 'source', 'en')}\n{quote(p.text)}"
-        head = say(NAME, "lead_no_en", "en", title=p.doc.title, title_en=p.doc.title_en, section=p.section)
+        # no English rendering: say in English which document and section applies, quote the Swedish as
+        # written and say that it is Swedish; never a machine-made translation of policy text
+        document = p.doc.title if p.doc.title_en == p.doc.title else f"{p.doc.title_en} ({p.doc.title})"
+        about = say(NAME, "about", "en", topic=topic) if topic else ""
+        key = "lead_no_en" if first else "also_no_en"
+        head = say(NAME, key, "en", document=document, section=p.section or p.doc.title, about=about)
         return f"{head}\n{quote(p.text)}"
     head = say(NAME, "lead" if first else "also", "sv", title=p.doc.title, section=p.section)
     return f"{head}\n\n{quote(p.text)}"
+
+
+def _topic_label(result: SearchResult, lang: str) -> str:
+    """The name of what the question is about (its first concept), in the answer's language."""
+    labels: dict[str, dict[str, str]] = result.debug.get("labels", {})  # type: ignore[assignment]
+    return labels.get(result.concepts[0], {}).get(lang, "") if result.concepts else ""
 
 
 def answer(result: SearchResult, org: str, role: str | None, ratio: float) -> Reply:
     """The reply for a searched question: quoted passages with citations, or an abstention."""
     lang = result.lang
     if result.abstain:
+        if result.uncovered:  # the question's concern is not in the organisation's documents at all
+            labels: dict[str, dict[str, str]] = result.debug.get("labels", {})  # type: ignore[assignment]
+            topic = labels.get(result.uncovered[0], {}).get(lang, "")
+            if topic:
+                names = {"org": org_name(org, "sv"), "org_en": _capital(org_name(org, "en"))}
+                text = say(NAME, "abstain_uncovered", lang, topic=topic, **names)
+                return Reply(text=text, intent="out_of_scope", lang=lang, abstained=True)
         return abstain_reply(org, role, lang)
-    blocks = [_block(h, lang, i == 0) for i, h in enumerate(quoted_hits(result, role, ratio))]
+    topic = _topic_label(result, lang)
+    blocks = [_block(h, lang, i == 0, topic) for i, h in enumerate(quoted_hits(result, role, ratio))]
     return Reply(text="\n\n".join(blocks), citations=citations(result), intent=NAME, lang=lang)
 
 

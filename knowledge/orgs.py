@@ -1,16 +1,43 @@
-"""Organisation names as answers write them (data in `orgs.yaml`)."""
+"""Organisation names as answers write them, and finding the organisation a text names.
+
+The bundled organisations are described in `orgs.yaml`; an organisation added from its documents may
+describe itself in its corpus folder's `org.yaml` (name, name_en, aliases, audiences, whistleblower).
+`register` adds those when the bot is built (`bot.runtime`), so every intent sees the same names.
+Names and aliases match as whole names: "Botkyrka kommun" is a name of its own, not the alias `kommun`.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-import yaml
+from knowledge import yamlio
+from knowledge.text import is_stop
+
+_registered: dict[str, dict[str, Any]] = {}
+# words that name a kind of organisation: alone they are a name only when nothing names which one
+GENERIC = frozenset({"kommun", "kommunen", "stad", "staden", "region", "regionen", "municipality", "city", "council"})
 
 
 @cache
-def _orgs() -> dict[str, dict[str, object]]:
-    return yaml.safe_load((Path(__file__).parent / "orgs.yaml").read_text(encoding="utf-8")) or {}
+def _bundled() -> dict[str, dict[str, Any]]:
+    return yamlio.load((Path(__file__).parent / "orgs.yaml").read_text(encoding="utf-8")) or {}
+
+
+def register(info: dict[str, dict[str, Any]]) -> None:
+    """Add (or replace) organisations described by their corpus folders' org.yaml files."""
+    for org, entry in info.items():
+        _registered[org] = {**_bundled().get(org, {}), **(entry or {})}
+
+
+def _orgs() -> dict[str, dict[str, Any]]:
+    return {**_bundled(), **_registered}
+
+
+def org_info(org: str) -> dict[str, Any]:
+    """What is known about an organisation (empty for one with no description)."""
+    return dict(_orgs().get(org) or {})
 
 
 def org_name(org: str, lang: str = "sv") -> str:
@@ -21,13 +48,33 @@ def org_name(org: str, lang: str = "sv") -> str:
     return str(entry.get("name") or org)
 
 
+def _tokens(text: str) -> list[str]:
+    return text.lower().replace(",", " ").replace(".", " ").replace("?", " ").replace("!", " ").split()
+
+
 def find_org(text: str) -> str | None:
-    """The organisation a text names ('jag är chef i Alingsås' -> 'alingsas'), longest alias first."""
-    low = " " + " ".join(text.lower().replace(",", " ").replace(".", " ").split()) + " "
+    """The organisation a text names ('jag är chef i Alingsås' -> 'alingsas'), longest name first.
+
+    A name matches only as a whole name: a generic word ("kommun") after a word that is not a function
+    word, or any name after a capitalised word, is part of a longer name ("Botkyrka kommun", "Nya
+    Västerås"), which is not this organisation.
+    """
+    raw = text.replace(",", " ").replace(".", " ").replace("?", " ").replace("!", " ").split()
+    toks = [w.lower() for w in raw]
     best: tuple[int, str] | None = None
     for org, entry in _orgs().items():
-        for alias in [org, *(entry.get("aliases") or [])]:  # type: ignore[misc]
-            a = f" {str(alias).lower()} "
-            if a in low and (best is None or len(a) > best[0]):
-                best = (len(a), org)
+        names = [org, str(entry.get("name") or ""), *(entry.get("aliases") or [])]
+        for alias in names:
+            a = _tokens(str(alias))
+            if not a:
+                continue
+            for i in range(len(toks) - len(a) + 1):
+                if toks[i : i + len(a)] != a:
+                    continue
+                if i > 0 and len(a) == 1 and a[0] in GENERIC and not is_stop(toks[i - 1]):
+                    continue
+                if i > 1 and raw[i - 1][:1].isupper() and not is_stop(toks[i - 1]):
+                    continue
+                if best is None or len(a) > best[0]:
+                    best = (len(a), org)
     return best[1] if best else None

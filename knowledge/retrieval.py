@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.concepts import Concepts
 from knowledge.corpus import Corpus, Passage
 from knowledge.encoders import Encoder
 from knowledge.index import DenseIndex, FieldIndex, LexicalIndex
@@ -38,6 +40,8 @@ from knowledge.text import (
     stem_sv,
     words,
 )
+from knowledge.topics import ConceptIndex
+from knowledge.vectors import Progress, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +71,22 @@ class Tuning:
     abstain_below: float = 0.7  # lexical-only runs: the fused score below which the bot abstains
     # whether the documents answer: a logistic model over the best hit's evidence (fit by
     # scripts/fit_abstain.py on the eval/ question sets); answer when the sum is >= 0
-    abst_bias: float = -1.957
-    abst_cov: float = 0.986
-    abst_qcov: float = 1.326
-    abst_dense: float = 0.631
-    abst_qdense: float = 0.661
-    abst_unknown: float = -1.957
-    abst_outside: float = -2.019
-    abst_threshold: float = -0.5
+    abst_bias: float = -1.582
+    abst_cov: float = -0.194
+    abst_qcov: float = 0.627
+    abst_dense: float = 0.355
+    abst_qdense: float = 0.276
+    abst_unknown: float = -2.798
+    abst_outside: float = -3.201
+    abst_threshold: float = -1.0
     dense_max_words: float = 99.0
     skip_dense_above: float = 0.7
     skip_dense_margin: float = 0.2
     second_quote_ratio: float = 0.92
+    concept_weight: float = 0.7  # a question word naming a concept also matches the corpus's words for it
+    w_topic: float = 0.5  # the share of the question's concepts a passage is tagged with
+    w_head: float = 0.15  # the share of the question's words in the passage's section heading
+    abst_topic: float = 3.015
 
 
 @dataclass(slots=True)
@@ -103,6 +111,8 @@ class SearchResult:
     abstain: bool
     confidence: float
     debug: dict[str, object] = field(default_factory=dict)
+    concepts: tuple[str, ...] = ()  # the domain concepts the question is about (concepts.yaml ids)
+    uncovered: tuple[str, ...] = ()  # ... of which no passage of the organisation covers these
 
 
 @dataclass(slots=True)
@@ -123,28 +133,70 @@ class Retriever:
         self,
         corpus: Corpus,
         encoder: Encoder | None,
-        cache_dir: Path,
+        cache_dir: Path | None,
         lexicon: Lexicon | None = None,
         tuning: Tuning | None = None,
+        concepts: Concepts | None = None,
+        background: bool = False,
+        progress: Progress | None = None,
     ) -> None:
+        """Index the corpus. With `background`, passages not yet embedded are embedded in a thread
+        while `search` already answers lexically; otherwise this waits for the dense index."""
         self.corpus = corpus
         self.encoder = encoder
         self.lexicon = lexicon or Lexicon.load()
         self.scope = Scope.load()
         self.tuning = tuning or Tuning()
         self.lex = LexicalIndex(corpus.passages)
+        self.topics = ConceptIndex(concepts or Concepts.load(), corpus.passages)
         self.dense: DenseIndex | None = None
         self.built_index = False
-        if encoder is not None:
-            self.dense, self.built_index = DenseIndex.load_or_build(corpus, encoder, cache_dir)
+        self.embedded = 0
+        self.ready = threading.Event()
         self._rows_by_org: dict[str, np.ndarray] = {}
         for org in corpus.orgs():
             self._rows_by_org[org] = np.array(
                 [i for i, p in enumerate(corpus.passages) if p.org == org], dtype=np.int64
             )
         self._has_questions = np.array([bool(p.questions) for p in corpus.passages])
+        # how much of an organisation's text has English renderings: an English word the documents do not
+        # know says nothing about scope when the documents are not in English at all
+        self._en_share = {
+            org: float(np.mean([bool(corpus.passages[i].en) for i in rows])) for org, rows in self._rows_by_org.items()
+        }
         self._fuzzy_vocab = sorted(set(self.lex.surface_sv) | set(self.lex.surface_en) | self.lexicon.surface)
         self._known = frozenset(self._fuzzy_vocab)
+        if encoder is None:
+            self.ready.set()
+            return
+        store = VectorStore.open(cache_dir, encoder)
+        if background and DenseIndex.pending(corpus, store):
+            threading.Thread(target=self._build, args=(store, progress), name="index", daemon=True).start()
+        else:
+            self._build(store, progress)
+
+    def _build(self, store: VectorStore, progress: Progress | None) -> None:
+        """Embed what is missing, then switch searches to the dense index (atomically, by assignment)."""
+        try:
+            probes, owner = self.topics.concepts.probes()
+            dense = DenseIndex.build(self.corpus, store, probes, progress)
+            self.topics.add_dense(dense.sv, store.get("query", probes), owner)
+            store.save()
+            self.embedded = store.embedded
+            self.built_index = store.embedded > 0
+            self.dense = dense
+        except Exception:  # a broken engine leaves the bot answering lexically, never silent
+            log.exception("building the dense index failed; answering with lexical retrieval only")
+        finally:
+            self.ready.set()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait for the dense index (when one is being built); True when it is there or not needed."""
+        return self.ready.wait(timeout)
+
+    def organisations(self) -> list[str]:
+        """The organisations that have documents."""
+        return list(self._rows_by_org)
 
     # -- question analysis -------------------------------------------------------------------
 
@@ -160,7 +212,7 @@ class Retriever:
             en += f in self.lex.surface_en
         return "en" if en > sv else "sv"
 
-    def _concepts(self, text: str) -> list[_Concept]:
+    def _concepts(self, text: str, lang: str = "sv") -> list[_Concept]:
         t = self.tuning
         concepts: dict[str, _Concept] = {}
         for w in content_words(text):
@@ -173,6 +225,10 @@ class Retriever:
             if len(w) >= 7:
                 for part in split_compound(w, self.lex.sv_vocab):
                     c.forms.setdefault(("sv", part), t.compound_weight)
+            for ci in self.topics.concepts.match(w, lang, question=True):
+                for stem in self.topics.vocab[ci]:
+                    if c.forms.get(("sv", stem), 0.0) < t.concept_weight:
+                        c.forms[("sv", stem)] = t.concept_weight
         for exp in self.lexicon.expand(text):
             trig = words(exp.trigger)
             target = next((concepts[x] for x in trig if x in concepts), None)
@@ -250,21 +306,27 @@ class Retriever:
             raise UnknownOrganisation(org)
         t = self.tuning
         lang = self.language(text)
-        concepts = self._concepts(text)
+        concepts = self._concepts(text, lang)
         lx = self.lex
         weights = self._weights(concepts)
         unknown = sum(w for c, w in zip(concepts, weights, strict=True) if not c.forms) / (sum(weights) or 1.0)
+        if lang == "en":
+            unknown *= self._en_share[org]
         coverage = self._coverage(concepts, weights, {"sv": lx.sv, "en": lx.en})
         qcoverage = self._coverage(concepts, weights, {"sv": lx.qsv, "en": lx.qen})
         qcoverage = np.where(self._has_questions, qcoverage, coverage)
+        heading = self._coverage(concepts, weights, {"sv": lx.head, "en": lx.head_en}) if t.w_head else 0.0
         gram = np.zeros_like(coverage)
         for row, v in lx.gram_scores(text).items():
             gram[row] = v
         dense = np.zeros_like(coverage)
         qdense = np.zeros_like(coverage)
         qraw = np.zeros_like(coverage)
-        lexical = t.w_cover * coverage + t.w_qcover * qcoverage
-        lex_rows = np.sort(lexical[rows])[::-1]
+        lexical = t.w_cover * coverage + t.w_qcover * qcoverage + t.w_head * heading
+        # whether the words alone decide: a passage's text counts once when it has no example questions
+        # standing in for it (else an uncurated passage sharing two words with the question would decide)
+        own = t.w_cover * coverage + t.w_qcover * np.where(self._has_questions, qcoverage, 0.0)
+        lex_rows = np.sort((own + t.w_head * heading)[rows])[::-1]
         outside = self.scope.outside(text)
         decisive = (
             not outside
@@ -272,9 +334,10 @@ class Retriever:
             and lex_rows[0] >= t.skip_dense_above
             and lex_rows[0] - lex_rows[1] >= t.skip_dense_margin
         )
+        qvec = None
         if self.dense is not None and self.encoder is not None and not decisive:
             d = self.dense
-            q = self.encoder.encode_queries([self._dense_query(text)])[0]
+            q = qvec = self.encoder.encode_queries([self._dense_query(text)])[0]
             cos = np.maximum(d.sv @ q, d.en @ q).astype(np.float64)
             mu = t.hub * d.hub[0] + (1 - t.hub) * d.mu
             sd = t.hub * d.hub[1] + (1 - t.hub) * d.sd
@@ -286,9 +349,14 @@ class Retriever:
                 # a passage with no example questions is judged by its text alone
                 qraw = np.where(np.isfinite(qraw), qraw, dense)
                 qdense = np.maximum(qraw - t.qdense_center, 0.0)
+            else:
+                qraw = dense.copy()
+        qc = self.topics.question(text, lang, qvec)
+        topic = self.topics.scores(qc.all())
         sub = rows
         score = lexical[sub] + t.w_gram * gram[sub]
         score = score + t.w_dense * (dense[sub] - t.dense_center) + t.w_qdense * qdense[sub]
+        score = score + t.w_topic * topic[sub]
         prior = np.array([1.0 if self.corpus.passages[i].doc.serves(role) else t.other_audience for i in sub])
         score = np.where(score > 0, score * prior, score / prior)
         order = np.argsort(-score)[:k]
@@ -305,7 +373,8 @@ class Retriever:
             for i in order
         ]
         confidence = hits[0].score if hits else 0.0
-        if not concepts or not hits:
+        uncovered = self._uncovered(qc.words, rows, qc.terms, lang)
+        if not concepts or not hits or uncovered:
             abstain = True
         elif decisive:
             abstain = False
@@ -321,14 +390,35 @@ class Retriever:
                 + t.abst_qdense * float(qraw[sub].max())
                 + t.abst_unknown * unknown
                 + t.abst_outside * outside
+                + t.abst_topic * float(topic[sub].max())
             )
             confidence = answerable
             abstain = answerable < t.abst_threshold
+        names = self.topics.concepts.concepts
         debug = {
             "concepts": {c.word: c.forms for c in concepts},
             "unknown": unknown,
             "decisive": decisive,
             "outside": outside,
             "max_qdense": float(qraw[sub].max()) if len(sub) else 0.0,
+            "topic": float(topic[sub].max()) if len(sub) else 0.0,
+            "topics": {names[k].id: v for k, v in qc.all().items()},
+            "labels": {names[k].id: names[k].label for k in qc.all()},
         }
-        return SearchResult(hits, lang, abstain, confidence, debug)
+        found = tuple(names[k].id for k, _ in sorted(qc.all().items(), key=lambda kv: -kv[1]))
+        return SearchResult(hits, lang, abstain, confidence, debug, found, tuple(names[k].id for k in uncovered))
+
+    def _uncovered(self, words: dict[int, float], rows: np.ndarray, terms: dict[int, set[str]], lang: str) -> list[int]:
+        """The question's concepts (named by its words) that decide it is not answered here: all of
+        them when none is covered; a practical matter (sick leave, pay dates) when no covered concern
+        is named as strongly. Empty when the question is answerable as far as concepts tell."""
+        if not words:
+            return []
+        tp = self.topics
+        covered = {ci: v for ci, v in words.items() if tp.covered(rows, ci, terms.get(ci), lang)}
+        if not covered:
+            return list(words)
+        best_concern = max([v for ci, v in covered.items() if tp.kinds[ci] != "practical"], default=0.0)
+        return [
+            ci for ci, v in words.items() if ci not in covered and tp.kinds[ci] == "practical" and v >= best_concern
+        ]

@@ -3,20 +3,25 @@
 Data lives in `knowledge/routing/<organisation>.yaml` (see `vasteras.yaml` for the format). A rule
 names the passage it rests on by document id and a verbatim snippet; loading fails with a clear
 message when a snippet is not in that document, so a rule can never cite text the policy lacks.
-Adding an organisation is adding a file.
+Adding an organisation needs no file: for topics no file covers, the rules are found in the
+organisation's own text (`whom.py`); a file only refines them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from knowledge import yamlio
 from knowledge.corpus import Corpus, Passage
 from knowledge.lexicon import Lexicon
-from knowledge.text import normalize
+from knowledge.text import detect_lang, normalize
+
+if TYPE_CHECKING:
+    from knowledge.topics import ConceptIndex
 
 BUNDLED_ROUTING = Path(__file__).parent / "routing"
 
@@ -35,6 +40,8 @@ class Rule:
     en: str
     rests_on: tuple[Passage, ...]
     offer: tuple[str, ...] = ()
+    named: bool = True  # False: the organisation's documents name no one to tell about this topic
+    derived: bool = False  # found in the text (knowledge/whom.py), not written in a routing file
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,24 +77,31 @@ def find_passage(corpus: Corpus, doc: str, quote: str, path: Path | str) -> Pass
 class Routing:
     """All organisations' routing rules and the topic matcher built from their trigger words."""
 
-    def __init__(self, orgs: dict[str, OrgRouting], triggers: dict[str, Lexicon]) -> None:
+    def __init__(
+        self, orgs: dict[str, OrgRouting], triggers: dict[str, Lexicon], concepts: ConceptIndex | None = None
+    ) -> None:
         self.orgs = orgs
         self._triggers = triggers
+        self._concepts = concepts
+        self._derived: dict[str, set[str]] = {}  # per organisation, the topics found in its text
 
     @classmethod
-    def load(cls, corpus: Corpus, folder: Path | None = None) -> Routing:
-        """Read every `<org>.yaml` in the folder (default: the bundled one) against the corpus."""
+    def load(cls, corpus: Corpus, folder: Path | None = None, concepts: ConceptIndex | None = None) -> Routing:
+        """Read every `<org>.yaml` in the folder (default: the bundled one) against the corpus, then add
+        for every organisation the rules its own text gives (`whom.py`) for topics no file covers."""
         folder = folder or BUNDLED_ROUTING
         orgs: dict[str, OrgRouting] = {}
         triggers: dict[str, Lexicon] = {}
         for path in sorted(folder.glob("*.yaml")):
             try:
-                data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                data: dict[str, Any] = yamlio.load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
                 raise RoutingError(f"{path}: not valid YAML: {exc}") from exc
             org = str(data.get("organisation") or "")
             if not org:
                 raise RoutingError(f"{path}: lacks 'organisation'")
+            if org not in corpus.orgs():  # a routing file of an organisation whose documents are not loaded
+                continue
             topics: list[str] = []
             rules: list[Rule] = []
             entries = []
@@ -113,15 +127,49 @@ class Routing:
                     )
             orgs[org] = OrgRouting(org, tuple(topics), tuple(rules), dict(data.get("channels") or {}))
             triggers[org] = Lexicon(entries)
-        return cls(orgs, triggers)
+        routing = cls(orgs, triggers, concepts)
+        if concepts is not None:
+            routing._derive(corpus, concepts)
+        return routing
+
+    def _derive(self, corpus: Corpus, concepts: ConceptIndex) -> None:
+        from knowledge.orgs import org_info, org_name
+        from knowledge.whom import derived_rules
+
+        for org in corpus.orgs():
+            rules = [replace(r, derived=True) for r in derived_rules(corpus, concepts, org)]
+            have = self.orgs.get(org)
+            topics = list(dict.fromkeys(r.topic for r in rules if not have or r.topic not in have.topics))
+            self._derived[org] = set(topics)
+            channels = dict(have.channels) if have else {}
+            url = (corpus.org_info.get(org) or org_info(org)).get("whistleblower")
+            if url and "whistleblower" not in channels:
+                channels["whistleblower"] = {
+                    "sv": f"{org_name(org, 'sv')}s visselblåsarfunktion, {url}",
+                    "en": f"the whistleblower function of {org_name(org, 'en')}, {url}",
+                }
+            self.orgs[org] = OrgRouting(
+                org,
+                (*(have.topics if have else ()), *topics),
+                (*(have.rules if have else ()), *(r for r in rules if r.topic in topics)),
+                channels,
+            )
 
     def topics(self, org: str, text: str) -> list[str]:
         """The organisation's topics the text is about, in the organisation's priority order."""
         routing = self.orgs.get(org)
         if routing is None:
             return []
-        found = {m for e in self._triggers[org].expand(text) for m in e.means}
-        return [t for t in routing.topics if t in found]
+        trig = self._triggers.get(org)
+        found = {m for e in trig.expand(text) for m in e.means} if trig else set()
+        out = [t for t in routing.topics if t in found]
+        derived = self._derived.get(org, set())
+        if self._concepts is not None and derived:
+            names = self._concepts.concepts
+            hits = names.match(text, detect_lang(text), question=True)
+            ranked = sorted(hits.items(), key=lambda kv: -kv[1])
+            out += [names.concepts[ci].id for ci, _ in ranked if names.concepts[ci].id in derived]
+        return out
 
     def topic_of_passage(self, org: str, passage_id: str) -> str | None:
         """The topic whose rule rests on this passage, if any."""

@@ -1,10 +1,13 @@
 """Developer tool: fit the abstention model (whether the documents answer) on question sets.
 
 Features of the best hit: text coverage, example-question coverage, dense score, the best
-example-question similarity in the organisation, the share of unknown words, and whether the
-question is about a topic outside the policies (`knowledge/scope.yaml`). Prints the `abst_*`
-values for `knowledge.retrieval.Tuning` and the cross-validated trade-off between false abstentions
-and answered out-of-scope questions.
+example-question similarity in the organisation, the share of unknown words, whether the
+question is about a topic outside the policies (`knowledge/scope.yaml`), and the share of the
+question's concepts the best passage is tagged with. The questions are asked twice: of the corpus as
+shipped and of the same corpus without its curation (no q:/en: lines), so that the model holds for
+documents added with no example questions. Prints the `abst_*` values for
+`knowledge.retrieval.Tuning` and the cross-validated trade-off between false abstentions and answered
+out-of-scope questions.
 
 usage: python scripts/fit_abstain.py FILE.jsonl [FILE.jsonl ...]
 """
@@ -20,27 +23,43 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import tempfile
+
 from bot.config import load_settings
+from bot.evaluate import strip_curation
 from bot.runtime import build_retriever
 
-NAMES = ["cov", "qcov", "dense", "qdense", "unknown", "outside"]
+NAMES = ["cov", "qcov", "dense", "qdense", "unknown", "outside", "topic"]
 
 
 def features(files: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    r = build_retriever(load_settings())
-    r.tuning = replace(r.tuning, skip_dense_above=1e9)
     xs, ys, qs = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for strip in (False, True):
+            settings = load_settings()
+            if strip:
+                settings.corpus_dirs = strip_curation(None, Path(tmp))
+            r = build_retriever(settings)
+            r.tuning = replace(r.tuning, skip_dense_above=1e9)
+            _features(r, files, xs, ys, qs)
+    return np.array(xs), np.array(ys), qs
+
+
+def _features(r, files: list[str], xs: list, ys: list, qs: list) -> None:
     for f in files:
         for line in open(f, encoding="utf-8"):
             if not line.strip():
                 continue
             it = json.loads(line)
             res = r.search(it["q"], it["org"], it["role"])
+            if res.uncovered:  # declined by coverage before the model is asked
+                continue
             h, d = res.hits[0], res.debug
-            xs.append([h.coverage, h.qcoverage, h.dense, d["max_qdense"], d["unknown"], float(d["outside"])])
+            xs.append(
+                [h.coverage, h.qcoverage, h.dense, d["max_qdense"], d["unknown"], float(d["outside"]), d["topic"]]
+            )
             ys.append(0 if it.get("abstain") else 1)
             qs.append(it["q"])
-    return np.array(xs), np.array(ys), qs
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 4000, lr: float = 0.2):

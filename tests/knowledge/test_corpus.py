@@ -295,10 +295,25 @@ def test_a_new_organisation_document_is_answered_from_with_no_code_change(cli, c
 
 
 BROKEN_FRONT_MATTER = {
-    "no-front-matter.md": "## Rubrik\n\nText utan front matter.\n",
     "bad-yaml.md": "---\nid: [unclosed\norganisation: testby\n---\n\n## Rubrik\n\nText.\n",
-    "no-organisation.md": '---\nid: x-doc\ntitle: "X"\n---\n\n## Rubrik\n\nText.\n',
+    "not-a-mapping.md": "---\n- a\n- b\n---\n\n## Rubrik\n\nText.\n",
 }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["## Rubrik\n\nText utan front matter.\n", '---\nid: x-doc\ntitle: "X"\n---\n\n## Rubrik\n\nText.\n'],
+    ids=["no-front-matter", "no-organisation"],
+)
+def test_a_document_as_hr_has_it_needs_no_front_matter(tmp_path, text):
+    # the organisation is the folder's, the id the file's (unless given), the title the first heading's
+    doc = tmp_path / "corpus" / "testby" / "policy.md"
+    doc.parent.mkdir(parents=True)
+    doc.write_text(text, encoding="utf-8")
+    c = load_corpus([tmp_path / "corpus"])
+    (d,) = c.documents
+    assert d.org == "testby" and d.id in ("policy", "x-doc") and d.title in ("Rubrik", "X")
+    assert c.passages[0].text.startswith("Text")
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN_FRONT_MATTER))
@@ -313,11 +328,11 @@ def test_bad_front_matter_is_an_error_naming_the_file(tmp_path, name):
 
 def test_bad_front_matter_through_the_cli_is_a_clear_message_not_a_traceback(cli, corpus_copy, tmp_path):
     bad = corpus_copy / "vasteras" / "broken-policy.md"
-    bad.write_text(BROKEN_FRONT_MATTER["no-organisation.md"], encoding="utf-8")
+    bad.write_text(BROKEN_FRONT_MATTER["bad-yaml.md"], encoding="utf-8")
     cli.configure(corpus_dirs=[corpus_copy])
     r = cli.run("ask", "--json", "Vad är kränkande särbehandling?", cache=tmp_path / "cache")
     assert r.returncode != 0, str(r)
     assert "broken-policy.md" in r.stderr, str(r)
-    assert "organisation" in r.stderr, str(r)
+    assert "not valid YAML" in r.stderr, str(r)
     assert "Traceback" not in r.stderr, str(r)
     assert not r.stdout.strip(), "no answer from a corpus that failed to load"

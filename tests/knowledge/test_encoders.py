@@ -105,13 +105,13 @@ def test_conductbot_index_builds_an_index_with_the_sentence_transformers_encoder
     assert r.returncode == 0, str(r)
     assert f"encoder: {ST_MODEL}; index built" in r.stdout, str(r)
     assert "WARNING" not in r.stderr, str(r)
-    assert list(cache.glob("dense-*.npz")), "no index stored"
-    # its own index: 384-dim vectors for every passage, under another key than the default encoder's
-    (st_index,) = cache.glob("dense-*.npz")
-    assert st_index.name not in {p.name for p in session_index.cache.glob("dense-*.npz")}
+    assert list(cache.glob("vectors-*.npz")), "no index stored"
+    # its own vectors: 384-dim unit vectors, in another file than the default encoder's
+    (st_index,) = cache.glob("vectors-*.npz")
+    assert st_index.name not in {p.name for p in session_index.cache.glob("vectors-*.npz")}
     with np.load(st_index) as z:
-        assert z["sv"].shape[1] == 384 and z["sv"].shape == z["en"].shape
-        np.testing.assert_allclose(np.linalg.norm(z["sv"], axis=1), 1.0, atol=1e-3)
+        assert z["vecs"].shape[1] == 384 and z["vecs"].shape[0] == z["keys"].shape[0] > 100
+        np.testing.assert_allclose(np.linalg.norm(z["vecs"], axis=1), 1.0, atol=1e-3)
 
 
 # -- none: lexical-only ------------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def test_encoder_none_answers_lexically_and_builds_no_index(cli, tmp_path):
     r = cli.run("index", "--encoder", "none", cache=cache)
     assert r.returncode == 0, str(r)
     assert "encoder: none (lexical retrieval only)" in r.stdout
-    assert not list(cache.glob("dense-*.npz"))
+    assert not list(cache.glob("vectors-*.npz"))
     answers = cli.batch(
         [
             {"id": 1, "org": "vasteras", "role": "employee", "q": "Vad är kränkande särbehandling?"},

@@ -1,0 +1,209 @@
+"""Organisation-independent concepts of the conduct domain (`concepts.yaml`): matching them in text.
+
+A concept (alcohol and drugs, harassment, bribes, sick leave, ...) has Swedish and English words,
+question-only slang, and situations. `Concepts.match` finds the concepts a text names: a word matches
+a term by its Snowball stem (so inflections match), a `term*` by prefix, a `*term` by suffix, a long
+term also as either part of a compound ("alkoholpolicy", "arbetsplatsolyckor"), and a phrase as a run
+of such words. Words typed without å/ä/ö match folded terms; a word typed with them is compared as
+typed, so "hån" never matches "hand".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from knowledge import yamlio
+from knowledge.text import fold, is_stop, normalize, stem_en, stem_sv, words
+
+BUNDLED_CONCEPTS = Path(__file__).parent / "concepts.yaml"
+KINDS = ("concern", "practical")
+AUTO_COMPOUND = 6  # a plain term at least this long also matches as part of a compound
+_NON_ASCII = frozenset("åäöéü")
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One concept: what it is called, what kind it is, and the situations that describe it."""
+
+    id: str
+    kind: str
+    label: dict[str, str]
+    situations: tuple[str, ...]
+    report: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """One word of a term: its stem for exact matching, its forms for prefix/suffix matching."""
+
+    stem: str
+    prefix: str = ""  # match words starting with this (normalized, not folded)
+    suffix: str = ""  # match words whose stem ends with this
+    head: str = ""  # an exact match must also start with this: English stems collapse too much
+
+
+def _stem(word: str, lang: str) -> str:
+    return stem_en(word) if lang == "en" else stem_sv(word)
+
+
+def _term_word(raw: str, lang: str, auto: bool = True) -> _Word:
+    w = normalize(raw).strip()
+    if w.endswith("*"):  # the prefix itself as a word, not its stem ("allowance*" must not match "allowed")
+        base = w.rstrip("*")
+        return _Word(stem=fold(base), prefix=base, suffix=_stem(base, lang) if len(base) >= AUTO_COMPOUND else "")
+    if w.startswith("*"):
+        base = w.lstrip("*")
+        return _Word(stem=_stem(base, lang), suffix=_stem(base, lang))
+    if auto and len(w) >= AUTO_COMPOUND and lang == "sv":
+        return _Word(stem=_stem(w, lang), prefix=_stem(w, lang), suffix=_stem(w, lang))
+    head = fold(w)[: max(0, len(w) - 3)] if lang == "en" else ""  # "allowance" is not "allowed"
+    return _Word(stem=_stem(w, lang), head=head)
+
+
+_Key = tuple[int, int, int]  # (concept, term, word of the term)
+
+
+class _Table:
+    """Lookup of one language's term words: exact stems, prefixes and compound heads, by word."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[_Key]] = {}
+        self.prefix: dict[str, list[tuple[str, _Key]]] = {}
+        self.suffix: dict[str, list[tuple[str, _Key]]] = {}
+        self.short_non_ascii: set[_Key] = set()  # "kön", "slå": typed without å/ä/ö they are other words
+        self.heads: dict[_Key, str] = {}
+        self.ascii_short: set[_Key] = set()  # "svart": a word typed with å/ä/ö ("svårt") is another word
+
+    def add(self, tw: _Word, key: _Key, raw: str) -> None:
+        if not _NON_ASCII.isdisjoint(raw) and len(tw.stem) <= 4:
+            self.short_non_ascii.add(key)
+        if _NON_ASCII.isdisjoint(raw) and len(raw.strip("*")) < 6:
+            self.ascii_short.add(key)
+        self.exact.setdefault(tw.stem, []).append(key)
+        if tw.head:
+            self.heads[key] = tw.head
+        if tw.prefix and len(fold(tw.prefix)) >= 3:
+            self.prefix.setdefault(fold(tw.prefix)[:3], []).append((tw.prefix, key))
+        if tw.suffix and len(tw.suffix) >= 4:
+            self.suffix.setdefault(fold(tw.suffix)[-3:], []).append((fold(tw.suffix), key))
+
+    def hits(self, word: str, lang: str) -> frozenset[_Key]:
+        stem = _stem(word, lang)
+        f = fold(word)
+        out = {k for k in self.exact.get(stem, ()) if f.startswith(self.heads.get(k, ""))}
+        out.update(self.exact.get(f, ()))
+        typed_ascii = _NON_ASCII.isdisjoint(word)
+        for p, key in self.prefix.get(f[:3], ()):
+            if (f.startswith(fold(p)) if typed_ascii else word.startswith(p)) and len(word) > len(p):
+                out.add(key)
+        for sfx, key in self.suffix.get(stem[-3:], ()):
+            if len(stem) >= len(sfx) + 3 and stem.endswith(sfx):
+                out.add(key)
+        if typed_ascii:
+            out -= self.short_non_ascii
+        else:
+            out -= self.ascii_short
+        return frozenset(out)
+
+
+class Concepts:
+    """The concepts of the domain and their terms, per language; `match` tags a text with them."""
+
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        self.concepts: list[Concept] = []
+        self._info: dict[tuple[int, int], tuple[bool, int, int]] = {}  # term -> (question only, words, length)
+        self.term_text: dict[tuple[int, int], str] = {}
+        self.term_lang: dict[tuple[int, int], str] = {}
+        self._tables = {"sv": _Table(), "en": _Table()}
+        self._cache: dict[tuple[str, str], frozenset[_Key]] = {}
+        for ci, e in enumerate(entries):
+            kind = str(e.get("kind") or "concern")
+            if kind not in KINDS:
+                raise ValueError(f"concept {e.get('id')}: kind must be one of {KINDS}")
+            self.concepts.append(
+                Concept(
+                    id=str(e["id"]),
+                    kind=kind,
+                    label={str(k): str(v) for k, v in dict(e.get("label") or {}).items()},
+                    situations=tuple(str(x) for x in e.get("situations") or ()),
+                    report=bool(e.get("report")),
+                )
+            )
+            raw_terms = [(lang, False, str(t)) for lang in ("sv", "en") for t in e.get(lang) or ()]
+            raw_terms += [(lang, True, str(t)) for t in e.get("ask") or () for lang in ("sv", "en")]
+            for ti, (lang, ask_only, raw) in enumerate(raw_terms):
+                tws = [_term_word(x, lang, auto=not ask_only) for x in raw.split()]
+                self._info[(ci, ti)] = (ask_only, len(tws), sum(len(t.stem) for t in tws))
+                self.term_text[(ci, ti)] = raw
+                self.term_lang[(ci, ti)] = lang
+                for j, (tw, w) in enumerate(zip(tws, raw.split(), strict=True)):
+                    self._tables[lang].add(tw, (ci, ti, j), normalize(w))
+        self.by_id = {c.id: i for i, c in enumerate(self.concepts)}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Concepts:
+        """Read a concepts file (default: the bundled one)."""
+        data = yamlio.load((path or BUNDLED_CONCEPTS).read_text(encoding="utf-8")) or {}
+        return cls(list(data.get("concepts") or []))
+
+    def probes(self) -> tuple[list[str], list[int]]:
+        """Every situation sentence and the index of its concept: what the encoder compares with."""
+        texts: list[str] = []
+        owner: list[int] = []
+        for i, c in enumerate(self.concepts):
+            for s in c.situations:
+                texts.append(s)
+                owner.append(i)
+        return texts, owner
+
+    def _hits(self, word: str, lang: str) -> frozenset[_Key]:
+        key = (word, lang)
+        got = self._cache.get(key)
+        if got is None:
+            if len(self._cache) > 50_000:  # bounded: a flood of distinct words cannot grow it
+                self._cache.clear()
+            got = self._cache[key] = self._tables[lang].hits(word, lang)
+        return got
+
+    def match(self, text: str, lang: str = "sv", question: bool = True) -> dict[int, float]:
+        """Concept index -> how many of its distinct terms the text names (see `terms`)."""
+        seen = {(ci, self.term_text[(ci, ti)]) for ci, ti in self.terms(text, lang, question)}
+        out: dict[int, float] = {}
+        for ci, _t in seen:
+            out[ci] = out.get(ci, 0.0) + 1.0
+        return out
+
+    def own_terms(self, text: str, lang: str = "sv", passages: str = "sv") -> dict[int, set[str]]:
+        """Per concept, the terms a question names that a passage (in language `passages`) could also
+        contain: not slang, not the other language's words."""
+        out: dict[int, set[str]] = {}
+        for ci, ti in self.terms(text, lang, question=True):
+            if not self._info[(ci, ti)][0] and self.term_lang[(ci, ti)] == passages:
+                out.setdefault(ci, set()).add(self.term_text[(ci, ti)])
+        return out
+
+    def terms(self, text: str, lang: str = "sv", question: bool = True) -> set[tuple[int, int]]:
+        """The (concept, term) pairs the text names.
+
+        A question (`question=True`) is matched with the question-only slang too, and with terms of the
+        other language when they are long enough not to be a word of its own language ("mobbing" in a
+        Swedish question); a passage only with the terms of its language.
+        """
+        ws = [w for w in words(text) if len(w) > 1 and (len(w) > 3 or not is_stop(w))]
+        found: set[tuple[int, int]] = set()
+        for tlang in (lang, "en" if lang == "sv" else "sv") if question else (lang,):
+            hits = [self._hits(w, tlang) for w in ws]
+            for i, h in enumerate(hits):
+                for ci, ti, j in h:
+                    if j != 0 or (ci, ti) in found:
+                        continue
+                    ask_only, n, length = self._info[(ci, ti)]
+                    if ask_only and not question:
+                        continue
+                    if tlang != lang and length < 5:
+                        continue
+                    if i + n <= len(hits) and all((ci, ti, k) in hits[i + k] for k in range(1, n)):
+                        found.add((ci, ti))
+        return found
