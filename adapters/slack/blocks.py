@@ -273,6 +273,19 @@ def replies_view(replies: list[Reply], lang: str, meta: dict[str, str], kind: st
     return view
 
 
+def working_view(lang: str) -> dict[str, Any]:
+    """A modal that says the bot is still working; the answer replaces it (views.update)."""
+    return {
+        "type": "modal",
+        "callback_id": VIEW_ID,
+        "notify_on_close": False,
+        "private_metadata": metadata({"final": "1"}),
+        "title": plain(word("modal_title.report", lang), MODAL_TITLE_MAX),
+        "close": plain(word("close", lang)),
+        "blocks": sections(word("working", lang)),
+    }
+
+
 def home_view(lang: str, org_name: str, role: str | None, profile_lang: str) -> dict[str, Any]:
     """The App Home tab: what the bot does, the person's profile, and buttons to start."""
     role_name = word(f"roles.{role}", lang) if role else word("home_role_unknown", lang)
