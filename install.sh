@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command installs everything: a virtual environment in .venv with the package, its extras
-# (sentence-transformers backend, test tools) and the bundled default encoder, then builds the index.
+# (sentence-transformers backend, test tools, document import) and the bundled default encoder, then builds the index.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -8,6 +8,6 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 # torch first and pinned: the CPU build on local disk; anything else would pull several GB.
 .venv/bin/python -m pip install -q torch==2.13.0
-.venv/bin/python -m pip install -q -e '.[st,slack,teams,test]'
+.venv/bin/python -m pip install -q -e '.[st,slack,teams,test,import]'
 .venv/bin/conductbot index
 echo "installed: run .venv/bin/conductbot chat"

@@ -12,8 +12,6 @@ The database file alone therefore reveals no report text and no answer.
 
 from __future__ import annotations
 
-import json
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -27,6 +25,13 @@ import nacl.pwhash
 import nacl.secret
 import nacl.utils
 
+from bot.audit import Audit
+from bot.case_queue import PostQueue
+from bot.keys import CaseError, Keys
+
+__all__ = ["CaseError", "CaseInfo", "Cases", "Keys", "NewCase"]
+DAY = 86400.0
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
     code TEXT PRIMARY KEY, org TEXT NOT NULL, status TEXT NOT NULL, created REAL NOT NULL,
@@ -36,9 +41,6 @@ CREATE TABLE IF NOT EXISTS cases (
 CREATE TABLE IF NOT EXISTS case_messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL, author TEXT NOT NULL, created REAL NOT NULL,
     for_function BLOB NOT NULL, for_reporter BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS pending_posts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, org TEXT NOT NULL, code TEXT, kind TEXT NOT NULL, due REAL NOT NULL,
-    payload BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS case_reminders (code TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (code, kind));
 """
 
@@ -48,10 +50,6 @@ OPS = nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE
 MEM = nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE
 MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
-
-
-class CaseError(ValueError):
-    """A case operation that cannot be done, with a message fit to show."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,67 +86,6 @@ def new_passphrase() -> str:
     return "-".join(raw[i : i + 5] for i in range(0, 25, 5))
 
 
-def _key_file(path: Path, make: bool) -> bytes:
-    if path.exists():
-        return path.read_bytes()
-    if not make:
-        raise CaseError(f"key file {path} is missing")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key)
-    return key
-
-
-class Keys:
-    """The whistleblower function's key pairs, one per organisation, under `<home>/keys/`.
-
-    The bot needs only the public key. `conductbot keys` creates a pair; the secret key belongs to
-    the case handlers and should be moved off the server (handlers pass it with --key).
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def public_path(self, org: str) -> Path:
-        return self.folder / f"{org}.public"
-
-    def secret_path(self, org: str) -> Path:
-        return self.folder / f"{org}.secret"
-
-    def create(self, org: str, secret_out: Path | None = None) -> tuple[Path, Path]:
-        """A new key pair for the organisation; refuses to overwrite an existing public key."""
-        pub = self.public_path(org)
-        if pub.exists():
-            raise CaseError(f"{pub} exists; remove it first to make a new key pair")
-        sk = nacl.public.PrivateKey.generate()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        out = secret_out or self.secret_path(org)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(bytes(sk))
-        pub.write_bytes(bytes(sk.public_key))
-        return pub, out
-
-    def public(self, org: str, create: bool = True) -> nacl.public.PublicKey:
-        """The organisation's public key; a local key pair is made on first use when `create`."""
-        pub = self.public_path(org)
-        if not pub.exists():
-            if not create:
-                raise CaseError(f"no key pair for '{org}': run `conductbot keys --org {org}`")
-            self.create(org)
-        return nacl.public.PublicKey(pub.read_bytes())
-
-    @staticmethod
-    def load_secret(path: Path) -> nacl.public.PrivateKey:
-        try:
-            return nacl.public.PrivateKey(Path(path).read_bytes())
-        except (OSError, nacl.exceptions.CryptoError, TypeError, ValueError) as exc:
-            raise CaseError(f"cannot read the secret key {path}: {exc}") from exc
-
-
 def _kdf(passphrase: str, salt: bytes) -> bytes:
     return nacl.pwhash.argon2id.kdf(
         nacl.secret.SecretBox.KEY_SIZE, passphrase.encode(), salt, opslimit=OPS, memlimit=MEM
@@ -162,24 +99,24 @@ def _seal(key: nacl.public.PublicKey, text: str) -> bytes:
 class Cases:
     """Case storage on the bot's SQLite database (its own tables), with the outbox key beside it."""
 
-    def __init__(self, db: aiosqlite.Connection, keys: Keys, clock: Any = time.time) -> None:
+    def __init__(self, db: aiosqlite.Connection, keys: Keys, audit: Audit, clock: Any = time.time) -> None:
         self._db = db
         self.keys = keys
-        self._outbox: nacl.secret.SecretBox | None = None
+        self.audit = audit
+        self.posts = PostQueue(db, keys.local_box)
         self.clock = clock
 
     @classmethod
     async def open(cls, db: aiosqlite.Connection, home: Path, clock: Any = time.time) -> Cases:
         await db.executescript(SCHEMA)
         await db.commit()
-        return cls(db, Keys(home / "keys"), clock)
+        await PostQueue.create_tables(db)
+        return cls(db, Keys(home / "keys", home), await Audit.open(db, clock), clock)
 
-    @property
-    def _box(self) -> nacl.secret.SecretBox:
-        """The outbox key, read (or made) on first use."""
-        if self._outbox is None:
-            self._outbox = nacl.secret.SecretBox(_key_file(self.keys.folder / "outbox.key", make=True))
-        return self._outbox
+    def _day(self) -> float:
+        """Today, as a stored time: a case's times are days, so they cannot be lined up with a person."""
+        now = self.clock()
+        return now - now % DAY
 
     # -- creating and reading cases -------------------------------------------------------------
 
@@ -191,7 +128,7 @@ class Cases:
         reporter = nacl.public.PrivateKey.generate()
         locked = nacl.secret.SecretBox(_kdf(passphrase, salt)).encrypt(bytes(reporter))
         pass_hash = nacl.pwhash.argon2id.str(passphrase.encode(), opslimit=OPS, memlimit=MEM)
-        now = self.clock()
+        now = self._day()
         for _ in range(10):
             code = new_code()
             async with self._db.execute("SELECT 1 FROM cases WHERE code=?", (code,)) as cur:
@@ -206,7 +143,8 @@ class Cases:
                 (code, org, "received", now, pass_hash, salt, bytes(reporter.public_key), locked),
             )
             await self._add_message(code, "reporter", report, function_key, reporter.public_key, now)
-            await self._queue(org, code, "report", {"code": code, "text": report}, now + delay)
+            await self.posts.add(org, code, "report", {"code": code, "text": report}, self.clock() + delay)
+            await self.audit.record(code, "received", "bot", commit=False)
             await self._db.commit()
         except BaseException:
             await self._db.rollback()
@@ -308,35 +246,38 @@ class Cases:
         info = await self.info(code)
         if info is None or info.status == "closed":
             raise CaseError("closed")
-        now = self.clock()
-        await self._add_message(code.upper(), "reporter", text, self.keys.public(org), reporter_pub, now)
-        await self._queue(org, code.upper(), "addition", {"code": code.upper(), "text": text}, now + delay)
+        await self._add_message(code.upper(), "reporter", text, self.keys.public(org), reporter_pub, self._day())
+        await self.posts.add(org, code.upper(), "addition", {"code": code.upper(), "text": text}, self.clock() + delay)
+        await self.audit.record(code, "addition", "bot", commit=False)
         await self._db.commit()
 
-    async def answer(self, code: str, text: str) -> None:
+    async def answer(self, code: str, text: str, via: str = "cli") -> None:
         """A handler's answer: stored sealed for the reporter (and the function); feedback is now given."""
         org, reporter_pub = await self._reporter_pub(code)
         info = await self.info(code)
         if info and info.status == "closed":
             raise CaseError("closed")
-        now = self.clock()
+        now = self._day()
         await self._add_message(code.upper(), "handler", text, self.keys.public(org), reporter_pub, now)
         await self._db.execute(
             "UPDATE cases SET status='feedback_given', feedback=COALESCE(feedback, ?),"
             " acknowledged=COALESCE(acknowledged, ?) WHERE code=?",
             (now, now, code.upper()),
         )
+        await self.audit.record(code, "replied", via, commit=False)
         await self._db.commit()
 
-    async def set_status(self, code: str, status: str) -> None:
+    async def set_status(self, code: str, status: str, via: str = "cli") -> None:
         if status not in STATUSES:
             raise CaseError(f"status must be one of {', '.join(STATUSES)}")
         if await self.info(code) is None:
             raise CaseError("unknown")
-        now = self.clock()
+        now = self._day()
         column = {"acknowledged": "acknowledged", "feedback_given": "feedback", "closed": "closed"}.get(status)
         sql = "UPDATE cases SET status=?" + (f", {column}=COALESCE({column}, ?)" if column else "") + " WHERE code=?"
         await self._db.execute(sql, (status, now, code.upper()) if column else (status, code.upper()))
+        if status != "received":
+            await self.audit.record(code, status, via, commit=False)
         await self._db.commit()
 
     async def set_thread(self, code: str, thread: str) -> None:
@@ -348,14 +289,20 @@ class Cases:
             row = await cur.fetchone()
         return row[0] if row else None
 
-    async def delete(self, code: str) -> bool:
-        """Delete a case and everything about it at once."""
+    async def delete(self, code: str, via: str = "cli") -> bool:
+        """Delete a case and everything about it at once; its audit trail records the deletion."""
         code = code.upper()
         cur = await self._db.execute("DELETE FROM cases WHERE code=?", (code,))
         for table in ("case_messages", "pending_posts", "case_reminders"):
             await self._db.execute(f"DELETE FROM {table} WHERE code=?", (code,))
+        if cur.rowcount > 0:
+            await self.audit.record(code, "deleted", via, commit=False)
         await self._db.commit()
         return cur.rowcount > 0
+
+    async def shown(self, code: str, via: str = "cli") -> None:
+        """A handler opened the case: the trail says so."""
+        await self.audit.record(code, "shown", via)
 
     async def purge_closed(self, keep_days: float, now: float | None = None) -> list[str]:
         """Delete closed cases older than `keep_days` after closing; returns their codes."""
@@ -363,43 +310,9 @@ class Cases:
         async with self._db.execute("SELECT code FROM cases WHERE status='closed' AND closed < ?", (cutoff,)) as cur:
             codes = [r[0] for r in await cur.fetchall()]
         for code in codes:
-            await self.delete(code)
+            await self.delete(code, via="bot")
+        await self.audit.purge_deleted(keep_days, self.clock() if now is None else now)
         return codes
-
-    # -- the outbox of delayed posts ----------------------------------------------------------
-
-    async def _queue(self, org: str, code: str | None, kind: str, payload: dict[str, Any], due: float) -> None:
-        blob = self._box.encrypt(json.dumps(payload, ensure_ascii=False).encode())
-        await self._db.execute(
-            "INSERT INTO pending_posts(org, code, kind, due, payload) VALUES (?,?,?,?,?)", (org, code, kind, due, blob)
-        )
-
-    async def queue(self, org: str, code: str | None, kind: str, payload: dict[str, Any], due: float) -> None:
-        await self._queue(org, code, kind, payload, due)
-        await self._db.commit()
-
-    async def due_posts(self, now: float) -> list[tuple[int, str, str | None, str, dict[str, Any]]]:
-        """(id, org, case code, kind, payload) of posts whose time has come, oldest first."""
-        async with self._db.execute("SELECT count(*) FROM pending_posts WHERE due <= ?", (now,)) as cur:
-            row = await cur.fetchone()
-        if not row or not row[0]:
-            return []
-        async with self._db.execute(
-            "SELECT id, org, code, kind, payload FROM pending_posts WHERE due <= ? ORDER BY due, id", (now,)
-        ) as cur:
-            rows = await cur.fetchall()
-        return [(i, o, c, k, json.loads(self._box.decrypt(p))) for i, o, c, k, p in rows]
-
-    async def report_pending(self, code: str) -> bool:
-        """True while the case's report itself still waits in the outbox."""
-        async with self._db.execute(
-            "SELECT 1 FROM pending_posts WHERE code=? AND kind='report'", (code.upper(),)
-        ) as cur:
-            return await cur.fetchone() is not None
-
-    async def done_post(self, post_id: int) -> None:
-        await self._db.execute("DELETE FROM pending_posts WHERE id=?", (post_id,))
-        await self._db.commit()
 
     async def reminder_sent(self, code: str, kind: str) -> bool:
         """Mark a deadline reminder as sent; False if it already was (so it is sent exactly once)."""

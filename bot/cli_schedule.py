@@ -11,6 +11,7 @@ import sys
 
 from bot import schedule as sched
 from bot.calendar import CADENCES, DEFAULT_TZ, WEEKDAYS, CalendarError, local, weekday_number
+from bot.printable import printable
 from bot.types import ROLES
 
 
@@ -97,8 +98,8 @@ async def _act(bot, args: argparse.Namespace, kind: str) -> int:
         for s in rows:
             skip = " (skipping the next)" if s.skip_next else ""
             print(
-                f"{s.id}\t{s.org}\t{s.item or 'prompt'}\t{s.cadence} {WEEKDAYS[s.weekday]} {s.at} {s.tz}\t"
-                f"next {local(s.due, s.tz)}{skip}\t{s.place}"
+                f"{s.id}\t{printable(s.org)}\t{printable(s.item or 'prompt')}\t{s.cadence} {WEEKDAYS[s.weekday]} "
+                f"{printable(s.at)} {printable(s.tz)}\tnext {local(s.due, s.tz)}{skip}\t{printable(s.place)}"
             )
         if not rows:
             print("none")
@@ -117,6 +118,9 @@ async def _act(bot, args: argparse.Namespace, kind: str) -> int:
             await schedules.cancel(args.number, owner=owner)
             print(f"{s.id}: cancelled")
         return 0
+    from bot.cli import known_org
+
+    org = known_org(bot, org)  # an unknown organisation: one line, exit 2
     if kind == "prompt" and args.action == "post":
         prompt = await sched.post_prompt(bot, org, args.role, args.channel, args.lang)
         print(f"posted prompt {prompt} to {args.channel}")

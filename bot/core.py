@@ -13,16 +13,21 @@ Order of decisions for one message:
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot import limits
 from bot.cases import Cases
+from bot.claims import Claims
 from bot.config import Settings
-from bot.delivery import Sender
-from bot.schedule import Schedules
+from bot.host import Sender
+from bot.questions import QuestionLog
 from bot.store import Profile, Store
+from bot.subscriptions import Schedules
 from bot.types import Incoming, Reply
+from bot.work import Busy, Workers
 from intents import registry
 from intents.phrases import say
 from knowledge.retrieval import Retriever, SearchResult
@@ -46,7 +51,7 @@ class Context:
     user_key: str
     conv_key: str
     state: dict[str, Any]
-    _search: dict[str, SearchResult] = field(default_factory=dict)
+    _search: dict[tuple[str, str], SearchResult] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -58,11 +63,21 @@ class Context:
         return self.role or self.bot.settings.default_role
 
     def search(self, text: str | None = None) -> SearchResult:
-        """Retrieval for the message (or another text), computed once per message."""
+        """Retrieval for the message (or another text), computed once per message.
+
+        `Bot.handle` computes the message's own retrieval in a worker first (`prefetch`), so that
+        this is normally a look-up; another text is computed here, on the caller's thread."""
         q = self.text if text is None else text
-        if q not in self._search:
-            self._search[q] = self.bot.retriever.search(q, self.org, self.answer_role)
-        return self._search[q]
+        key = (q, self.answer_role)
+        if key not in self._search:
+            self._search[key] = self.bot.retriever.search(q, self.org, self.answer_role)
+        return self._search[key]
+
+    async def prefetch(self) -> None:
+        """Retrieval for the message, computed off the event loop in the bot's bounded worker pool."""
+        key = (self.text, self.answer_role)
+        if self.text and key not in self._search:
+            self._search[key] = await self.bot.workers.run(self.bot.retriever.search, key[0], self.org, key[1])
 
 
 class Bot:
@@ -77,8 +92,10 @@ class Bot:
         cases: Cases,
         sender: Sender,
         clock: Any = time.time,
+        workers: Workers | None = None,
     ) -> None:
         self.retriever = retriever
+        self.workers = workers or Workers()
         self.settings = settings
         self.store = store
         self.routing = routing
@@ -88,6 +105,13 @@ class Bot:
         # flows whose state must never reach the database (the anonymous report's draft)
         self.ephemeral: dict[str, dict[str, Any]] = {}
         self.schedules: Schedules | None = None  # reminders and prompts (set by bot.runtime)
+        self.claims: Claims = Claims(store.db)  # who delivers what, once (bot.runtime opens its table)
+        # questions for HR's list: held, reduced, and dropped near a report (bot/questions.py)
+        self.questions = QuestionLog(store, settings.question_hold_seconds, clock, known=_vocabulary(retriever))
+        # what a conversation needs for a moment and must not store (a question held while the role is asked)
+        self.memo: dict[str, dict[str, Any]] = {}
+        # `await hook(platform, user_id) -> rows deleted`: what an adapter keeps for a person (bot/forget.py)
+        self.forget_hooks: list[Any] = []
         self._closing: list[Any] = []
 
     def on_close(self, hook: Any) -> None:
@@ -100,6 +124,8 @@ class Bot:
                 await hook()
             except Exception:
                 log.warning("a close hook failed", exc_info=True)
+        self.workers.close()
+        await self.questions.flush(force=True)
         await self.store.close()
 
     async def context(self, incoming: Incoming) -> Context:
@@ -110,7 +136,7 @@ class Bot:
         org = incoming.org or profile.org or self.settings.default_org
         role = incoming.role or profile.role
         state = await self.store.state(conv_key, self.settings.conversation_ttl_minutes * 60)
-        text = incoming.text.strip()
+        text = _without_names(incoming.text.strip())  # "I'm a councillor in Västerås" is English
         remembered = self.ephemeral.get(conv_key, {}).get("lang") or state.get("lang") or profile.lang
         guess = detect_lang(text, default="") if text else ""
         flow_lang = self.ephemeral.get(conv_key, {}).get("lang")
@@ -124,6 +150,10 @@ class Bot:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one incoming message."""
+        if limits.too_long(incoming.text):  # before any analysis; a bounded look picks the language
+            lang = detect_lang(incoming.text[:2000], default="") or await self._remembered_lang(incoming)
+            text = limits.say("too_long", lang, chars=len(incoming.text))
+            return [Reply(text=text, intent="error", lang=lang, abstained=True)]
         ctx = await self.context(incoming)
         if ctx.org not in self.retriever.corpus.orgs():
             known = ", ".join(self.retriever.corpus.orgs())
@@ -136,13 +166,29 @@ class Bot:
                 )
             ]
         before = dict(ctx.state)
+        if ctx.text and not incoming.choice and not registry.intent("anonymous_report").active(ctx):
+            if limits.word_too_long(ctx.text):  # retrieval's cost grows with the longest word: not analysed
+                text = limits.say("word_too_long", ctx.lang)
+                return [Reply(text=text, intent="error", lang=ctx.lang, abstained=True)]
+            try:  # retrieval is the CPU-heavy part: done in the worker pool, not on the event loop
+                await ctx.prefetch()
+            except Busy:
+                log.warning("retrieval queue full; a message was answered with 'busy'")
+                return [Reply(text=limits.say("busy", ctx.lang), intent="error", lang=ctx.lang, abstained=True)]
         replies = await registry.dispatch(ctx)
-        if ctx.state != before:
-            await self.store.save_state(ctx.conv_key, ctx.state)
-        if ctx.text and ctx.lang != ctx.profile.lang:
-            # remembered so that a click (which carries no text) is answered in the same language
-            ctx.profile = replace(ctx.profile, lang=ctx.lang)
-            await self.store.save_profile(ctx.user_key, ctx.profile)
+        in_report = _in_report(self, ctx, replies)
+        if in_report or _offers_report(replies):
+            # a report is offered or under way: nothing of this conversation is kept for HR
+            self.questions.suppress(ctx.conv_key)
+        if not in_report:
+            # (in a report the person's rows are not touched, so that no stored time sits next to the case)
+            if ctx.state != before:
+                await self.store.save_state(ctx.conv_key, ctx.state, owner=ctx.user_key)
+            if ctx.text and ctx.lang != ctx.profile.lang:
+                # remembered so that a click (which carries no text) is answered in the same language
+                ctx.profile = replace(ctx.profile, lang=ctx.lang)
+                await self.store.save_profile(ctx.user_key, ctx.profile)
+        await self.questions.flush()
         log.debug(
             "handled intent=%s org=%s role=%s lang=%s",
             replies[0].intent if replies else "-",
@@ -152,6 +198,38 @@ class Bot:
         )
         return replies
 
+    async def _remembered_lang(self, incoming: Incoming) -> str:
+        profile = await self.store.profile(self.store.pseudonym(incoming.platform, incoming.user))
+        return profile.lang or _locale_lang(incoming.locale)
+
+
+_NAME = re.compile(r"(?<=\w )[A-ZÅÄÖ][\wåäöÅÄÖ-]*")
+
+
+def _without_names(text: str) -> str:
+    """The text without capitalised words inside it (place and organisation names), for telling its language."""
+    rest = _NAME.sub(" ", text)
+    return rest if len(rest.split()) >= 2 else text
+
 
 def _locale_lang(locale: str | None) -> str:
     return "en" if (locale or "").lower().startswith("en") else "sv"
+
+
+def _in_report(bot: Bot, ctx: Context, replies: list[Reply]) -> bool:
+    """True when this message is part of an anonymous report (writing, reviewing, a login, a follow-up)."""
+    if ctx.conv_key in bot.ephemeral or (ctx.incoming.choice or "").startswith("report:"):
+        return True
+    return any(r.intent == "anonymous_report" for r in replies)
+
+
+def _offers_report(replies: list[Reply]) -> bool:
+    return any(c.value.startswith("report:") for r in replies for c in r.choices)
+
+
+def _vocabulary(retriever: Retriever) -> Any:
+    """Whether a lower-cased word is a word of the documents (redaction keeps those)."""
+    from knowledge.text import words
+
+    known = frozenset(w for p in retriever.corpus.passages for w in words(p.text))
+    return known.__contains__

@@ -10,11 +10,12 @@ from typing import Any
 
 from bot import schedule
 from bot.cases import Cases
+from bot.claims import Claims
 from bot.config import Settings
 from bot.core import Bot
 from bot.delivery import OutboxSender, RouterSender, Sender
-from bot.schedule import Schedules
 from bot.store import Store
+from bot.subscriptions import PlaceCipher, Schedules
 from intents import registry
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 def build_retriever(settings: Settings, rebuild: bool = False) -> Retriever:
     """Load the corpus and encoder and open (or build) the index."""
     corpus = load_corpus(settings.corpus_dirs or None)
+    settings.check_orgs(corpus.orgs())  # a configured organisation with no documents: exit 2, before the index
     encoder = load_encoder(settings.encoder)
     if rebuild and encoder is not None:
         from knowledge.index import DenseIndex
@@ -48,7 +50,10 @@ async def build_bot(
     """
     if clock is time.time and os.environ.get("CONDUCTBOT_NOW"):
         clock = _fixed_clock(os.environ["CONDUCTBOT_NOW"])
-    retriever = retriever or build_retriever(settings)
+    if retriever is None:
+        retriever = build_retriever(settings)
+    else:
+        settings.check_orgs(retriever.corpus.orgs())
     routing = Routing.load(retriever.corpus, settings.routing_dir)
     registry.validate(retriever.corpus)  # intent data citing the corpus fails now, not mid-conversation
     schedule.validate(retriever.corpus)  # so do reminders and prompts
@@ -57,9 +62,12 @@ async def build_bot(
         if not memory:
             await store.purge(settings.unanswered_keep_days, settings.conversation_ttl_minutes * 60)
         cases = await Cases.open(store.db, settings.home, clock=clock)
-        sender = sender or RouterSender(OutboxSender(settings.home / "outbox"), settings.channels)
+        outbox = OutboxSender(settings.home / "outbox", mask=lambda place: "person:" + store.pseudonym("place", place))
+        sender = sender or RouterSender(outbox, settings.channels)
         bot = Bot(retriever, settings, store, routing, cases, sender, clock=clock)
-        bot.schedules = await Schedules.open(store.db, clock=clock)
+        places = PlaceCipher(cases.keys.local_box(), lambda place: store.pseudonym("place", place))
+        bot.schedules = await Schedules.open(store.db, clock=clock, places=places)
+        bot.claims = await Claims.open(store.db)
         return bot
     except BaseException:
         await store.close()  # an open connection's thread would keep the process alive

@@ -2,8 +2,10 @@
 
 Privacy: platform user ids and conversation ids never reach the database. They are replaced by a
 keyed hash (HMAC-SHA256 with a secret kept beside the database), so a profile survives restarts
-but the file alone does not say who anyone is. Questions kept for HR (abstained or 👎) are stored
-as text only, with organisation and role, never with a user.
+but the file alone does not say who anyone is. No question is stored as typed: an answer keeps only
+its passages and intent (for 👍/👎), and a question kept for HR is redacted first (bot/redact.py) and
+stored with a theme key and a token telling askers apart, never with a user. Stored times are coarse
+(the day; the hour for conversation state) so that they cannot be lined up with a report.
 """
 
 from __future__ import annotations
@@ -20,17 +22,24 @@ from typing import Any
 
 import aiosqlite
 
+DAY = 86400.0
+HOUR = 3600.0
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS profiles (
     user_key TEXT PRIMARY KEY, org TEXT, role TEXT, lang TEXT, asked_role INTEGER DEFAULT 0,
     updated REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS conversations (
-    conv_key TEXT PRIMARY KEY, state TEXT NOT NULL, updated REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS answers (
-    answer_id TEXT PRIMARY KEY, org TEXT, role TEXT, lang TEXT, question TEXT NOT NULL, created REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS unanswered (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, org TEXT, role TEXT, lang TEXT, question TEXT NOT NULL,
-    reason TEXT NOT NULL, created REAL NOT NULL);
+    conv_key TEXT PRIMARY KEY, state TEXT NOT NULL, updated REAL NOT NULL, owner TEXT);
+-- the plain-text question tables of earlier versions: their content goes
+DROP TABLE IF EXISTS answers;
+DROP TABLE IF EXISTS unanswered;
+CREATE TABLE IF NOT EXISTS answered (
+    answer_id TEXT PRIMARY KEY, org TEXT, role TEXT, lang TEXT, intent TEXT, passages TEXT NOT NULL,
+    day REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS question_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, org TEXT, role TEXT, lang TEXT, reason TEXT NOT NULL,
+    text TEXT, theme TEXT NOT NULL, asker TEXT NOT NULL, passages TEXT NOT NULL DEFAULT '', day REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT, helpful INTEGER NOT NULL, created REAL NOT NULL);
 """
@@ -46,16 +55,32 @@ class Profile:
     asked_role: bool = False
 
 
+def private_dir(path: Path) -> Path:
+    """The data directory, created 0700 (and made so when it exists with looser rights)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
 def _secret(home: Path) -> bytes:
     path = home / "pseudonym.key"
     if path.exists():
         return path.read_bytes()
-    home.mkdir(parents=True, exist_ok=True)
+    private_dir(home)
     key = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(key)
     return key
+
+
+async def _add_column(db: aiosqlite.Connection, table: str, column: str, decl: str) -> None:
+    """Add a column that an older database lacks."""
+    async with db.execute(f"PRAGMA table_info({table})") as cur:
+        names = {row[1] for row in await cur.fetchall()}
+    if column not in names:
+        await db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
 
 class Store:
@@ -76,12 +101,14 @@ class Store:
             db = await aiosqlite.connect(":memory:")
             key = secrets.token_bytes(32)
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
             db = await aiosqlite.connect(path)
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")  # durable across crashes of the process
             key = _secret(path.parent)
+        await db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
         await db.executescript(SCHEMA)
+        await _add_column(db, "conversations", "owner", "TEXT")
         await db.commit()
         return cls(db, key, clock)
 
@@ -112,7 +139,7 @@ class Store:
             "INSERT INTO profiles(user_key, org, role, lang, asked_role, updated) VALUES (?,?,?,?,?,?) "
             "ON CONFLICT(user_key) DO UPDATE SET org=excluded.org, role=excluded.role, lang=excluded.lang, "
             "asked_role=excluded.asked_role, updated=excluded.updated",
-            (user_key, profile.org, profile.role, profile.lang, int(profile.asked_role), self.clock()),
+            (user_key, profile.org, profile.role, profile.lang, int(profile.asked_role), coarse(self.clock())),
         )
         await self._db.commit()
 
@@ -129,14 +156,16 @@ class Store:
             return {}
         return dict(json.loads(row[0]))
 
-    async def save_state(self, conv_key: str, state: dict[str, Any]) -> None:
+    async def save_state(self, conv_key: str, state: dict[str, Any], owner: str | None = None) -> None:
+        """Keep a conversation's state (never message text: flows keep ids, steps and answers); `owner`
+        is the pseudonym of the person who last wrote in it, so that `forget` can find it."""
         if not state:
             await self.clear_state(conv_key)
             return
         await self._db.execute(
-            "INSERT INTO conversations(conv_key, state, updated) VALUES (?,?,?) "
-            "ON CONFLICT(conv_key) DO UPDATE SET state=excluded.state, updated=excluded.updated",
-            (conv_key, json.dumps(state, ensure_ascii=False), self.clock()),
+            "INSERT INTO conversations(conv_key, state, updated, owner) VALUES (?,?,?,?) "
+            "ON CONFLICT(conv_key) DO UPDATE SET state=excluded.state, updated=excluded.updated, owner=excluded.owner",
+            (conv_key, json.dumps(state, ensure_ascii=False), coarse(self.clock(), HOUR), owner),
         )
         await self._db.commit()
 
@@ -144,59 +173,112 @@ class Store:
         await self._db.execute("DELETE FROM conversations WHERE conv_key=?", (conv_key,))
         await self._db.commit()
 
-    # -- feedback and unanswered questions ------------------------------------------------------
+    # -- feedback and the questions kept for HR --------------------------------------------------
 
-    async def remember_answer(self, org: str, role: str | None, lang: str, question: str) -> str:
-        """Keep a policy answer's question (no user) so that a 👎 can be tied to it; returns its id."""
+    def asker(self, user_key: str) -> str:
+        """A short keyed token that tells different askers apart (to count people per theme), and
+        nothing else: it is not the profile's key and it cannot be turned back into an id."""
+        return hmac.new(self._key, b"asker\x1f" + user_key.encode(), hashlib.sha256).hexdigest()[:12]
+
+    async def remember_answer(self, org: str, role: str | None, lang: str, intent: str, passages: list[str]) -> str:
+        """Keep what a 👍/👎 needs about an answer (its passages, intent, the day), never the question;
+        returns the answer's id."""
         answer_id = secrets.token_hex(8)
         await self._db.execute(
-            "INSERT INTO answers(answer_id, org, role, lang, question, created) VALUES (?,?,?,?,?,?)",
-            (answer_id, org, role, lang, question, self.clock()),
+            "INSERT INTO answered(answer_id, org, role, lang, intent, passages, day) VALUES (?,?,?,?,?,?,?)",
+            (answer_id, org, role, lang, intent, json.dumps(passages, ensure_ascii=False), coarse(self.clock())),
         )
         await self._db.commit()
         return answer_id
 
-    async def add_unanswered(self, org: str, role: str | None, lang: str, question: str, reason: str) -> None:
+    async def add_question(self, entry: QuestionEntry) -> None:
+        """Store one reduced question (already redacted) or one 👎 for HR's list."""
         await self._db.execute(
-            "INSERT INTO unanswered(org, role, lang, question, reason, created) VALUES (?,?,?,?,?,?)",
-            (org, role, lang, question, reason, self.clock()),
+            "INSERT INTO question_log(org, role, lang, reason, text, theme, asker, passages, day)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                entry.org,
+                entry.role,
+                entry.lang,
+                entry.reason,
+                entry.text,
+                entry.theme,
+                entry.asker,
+                json.dumps(list(entry.passages), ensure_ascii=False),
+                coarse(self.clock()),
+            ),
         )
         await self._db.commit()
 
-    async def feedback(self, answer_id: str, helpful: bool) -> bool:
-        """Record 👍/👎 for an answer; a 👎 puts its question on the unanswered list. False if unknown."""
+    async def answer_passages(self, answer_id: str) -> tuple[str, str | None, str, list[str]] | None:
+        """(org, role, lang, passages) of a remembered answer, or None when it is unknown or expired."""
         async with self._db.execute(
-            "SELECT org, role, lang, question FROM answers WHERE answer_id=?", (answer_id,)
+            "SELECT org, role, lang, passages FROM answered WHERE answer_id=?", (answer_id,)
         ) as cur:
             row = await cur.fetchone()
-        if not row:
+        return (row[0], row[1], row[2], list(json.loads(row[3]))) if row else None
+
+    async def feedback(self, answer_id: str, helpful: bool) -> bool:
+        """Record 👍/👎 for an answer (the day only). False if the answer is unknown."""
+        if await self.answer_passages(answer_id) is None:
             return False
         await self._db.execute(
-            "INSERT INTO feedback(answer_id, helpful, created) VALUES (?,?,?)", (answer_id, int(helpful), self.clock())
+            "INSERT INTO feedback(answer_id, helpful, created) VALUES (?,?,?)",
+            (answer_id, int(helpful), coarse(self.clock())),
         )
-        if not helpful:
-            await self.add_unanswered(row[0], row[1], row[2], row[3], "thumbs_down")
         await self._db.commit()
         return True
 
-    async def unanswered(self, org: str | None = None) -> list[tuple[str, str, str, int]]:
-        """(organisation, reason, question, count) for questions abstained on or marked 👎, most frequent first."""
-        sql = "SELECT org, reason, lower(trim(question)), count(*) FROM unanswered"
+    async def questions(self, org: str | None = None) -> list[QuestionEntry]:
+        """Every kept question entry (reduced), oldest first."""
+        sql = "SELECT org, role, lang, reason, text, theme, asker, passages, day FROM question_log"
         args: tuple[Any, ...] = ()
         if org:
             sql += " WHERE org=?"
             args = (org,)
-        sql += " GROUP BY org, reason, lower(trim(question)) ORDER BY count(*) DESC, 3"
-        async with self._db.execute(sql, args) as cur:
+        async with self._db.execute(sql + " ORDER BY id", args) as cur:
             rows = await cur.fetchall()
-        return [(r[0], r[1], r[2], int(r[3])) for r in rows]
+        return [QuestionEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])), r[8]) for r in rows]
 
-    async def purge(self, keep_days: float, ttl_seconds: float) -> None:
-        """Delete unanswered questions and answer records older than `keep_days`, and idle conversations."""
+    async def purge(self, keep_days: float, ttl_seconds: float, profile_days: float | None = None) -> None:
+        """Delete kept questions, answer records and feedback older than `keep_days`, idle conversations,
+        and profiles not used for `profile_days`."""
         now = self.clock()
         cutoff = now - keep_days * 86400
-        await self._db.execute("DELETE FROM unanswered WHERE created < ?", (cutoff,))
-        await self._db.execute("DELETE FROM answers WHERE created < ?", (cutoff,))
+        await self._db.execute("DELETE FROM question_log WHERE day < ?", (cutoff,))
+        await self._db.execute("DELETE FROM answered WHERE day < ?", (cutoff,))
         await self._db.execute("DELETE FROM feedback WHERE created < ?", (cutoff,))
-        await self._db.execute("DELETE FROM conversations WHERE updated < ?", (now - ttl_seconds,))
+        await self._db.execute("DELETE FROM conversations WHERE updated < ?", (now - ttl_seconds - HOUR,))
+        if profile_days is not None:
+            await self._db.execute("DELETE FROM profiles WHERE updated < ?", (now - profile_days * 86400,))
         await self._db.commit()
+
+    async def forget(self, user_key: str) -> int:
+        """Delete one person's profile and the conversations they last wrote in; returns rows deleted."""
+        n = 0
+        for sql in ("DELETE FROM profiles WHERE user_key=?", "DELETE FROM conversations WHERE owner=?"):
+            cur = await self._db.execute(sql, (user_key,))
+            n += max(cur.rowcount, 0)
+        await self._db.commit()
+        return n
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionEntry:
+    """One question kept for HR, reduced: redacted text (or none, for a 👎), its theme key, a token
+    telling askers apart, the cited passages of a 👎, and the day."""
+
+    org: str
+    role: str | None
+    lang: str
+    reason: str
+    text: str | None
+    theme: str
+    asker: str
+    passages: tuple[str, ...] = ()
+    day: float = 0.0
+
+
+def coarse(ts: float, step: float = DAY) -> float:
+    """A time rounded down to the day (or `step`): stored times must not say when someone wrote."""
+    return ts - (ts % step)

@@ -1,72 +1,74 @@
-"""The anonymous report to the whistleblower function, and the reporter's anonymous follow-up.
+"""The anonymous report to the whistleblower function: start, write, review, send.
 
-The flow's state (the draft above all) lives only in the bot's memory, never in the database:
-nothing is stored before the person confirms, and a discard (or a restart) leaves nothing behind.
-On confirmation the case is created in one transaction (bot/cases.py) and the post waits for a random
-delay. Every reply of this flow is private.
+A person asks in their own words ("jag vill anmäla anonymt", "kan jag tipsa om det utan att det syns att
+det är jag?", "I want to report something anonymously"), or clicks the offer under a routing answer. The
+bot says what the function is for and not for, then takes the report, shows it for review and sends or
+discards it. At review, "ja", "ok" or "skicka" send; more text is added to the draft (with the choice to
+replace it instead); "nej" or "kasta" discard after a confirmation; a report of a word or two is
+questioned. On sending, the case is created in one transaction (bot/cases.py) and its post waits for a
+random delay. Every reply of this flow is private; the reporter's follow-up (code and passphrase) is in
+intents/report_login.py, the shared state and checks in intents/report_flow.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import random
-import re
-import unicodedata
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.cases import CaseError
 from bot.types import Choice, Citation, Reply
+from intents import answers, report_login
 from intents.phrases import load, say
+from intents.report_flow import (
+    CODE,
+    NAME,
+    PASSPHRASE,
+    PREFIX,
+    begin,
+    check_report,
+    clean,
+    end,
+    flow,
+    max_chars,
+    reply,
+    resume,
+    too_short,
+    typed_in_chat,
+)
 from knowledge.orgs import org_name
-from knowledge.text import normalize
+from knowledge.text import fold, normalize
 
 if TYPE_CHECKING:
     from bot.core import Bot, Context
 
-NAME = "anonymous_report"
-PREFIX = "report:"
-CODE = re.compile(r"\bVB-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b", re.I)
-PASSPHRASE = re.compile(r"\b[a-hj-np-z2-9]{5}(?:-[a-hj-np-z2-9]{5}){4}\b", re.I)
-MENTION = re.compile(r"<[!@#]|@(?:here|channel|everyone)\b|<at>|</at>", re.I)
-CANCEL = ("avbryt", "cancel", "stopp", "stop", "sluta", "/avbryt", "/cancel")
-SEND = ("skicka", "skicka den", "send", "send it", "ja, skicka", "yes, send")
-DISCARD = ("kasta", "kasta den", "discard", "släng", "delete it")
-REWRITE = ("skriv om", "rewrite", "ändra", "edit")
+__all__ = ["NAME", "PREFIX", "active", "check_report", "handle", "handler_reply", "matches", "offer", "on_choice"]
 
 
 @cache
-def _starts() -> tuple[str, ...]:
-    return tuple(normalize(s) for s in load(NAME)["starts"])
+def _words() -> dict[str, tuple[str, ...]]:
+    data = load(NAME)
+    out = {
+        k: tuple(fold(normalize(str(w))) for w in data[k])
+        for k in ("starts", "send_words", "discard_words", "rewrite_words", "cancel_words")
+    }
+    for k in ("secrecy", "reporting"):
+        out[k] = tuple(fold(normalize(str(w))) for w in data["own_words"][k])
+    return out
 
 
-def _max() -> int:
-    return int(load(NAME)["max_chars"])
+def _folded(text: str) -> str:
+    return " " + " ".join(fold(normalize(text)).replace("?", " ").replace(",", " ").replace(".", " ").split()) + " "
 
 
-def _flow(ctx: Context) -> dict[str, Any]:
-    return ctx.bot.ephemeral.setdefault(ctx.conv_key, {})
-
-
-def _reply(
-    ctx: Context,
-    text: str,
-    choices: tuple[Choice, ...] = (),
-    cites: tuple[Citation, ...] = (),
-    ask: str | None = None,
-    error: bool = False,
-) -> Reply:
-    """A private reply of this flow. `ask` names the free text it waits for (`report`, `passphrase`,
-    `addition`): chat platforms collect that in a form (a Slack modal, a Teams card) rather than in the
-    message history; `error` marks a reply that rejects what was written, so the form can show it."""
-    meta: dict[str, object] = {}
-    if ask:
-        meta["input"] = ask
-    if error:
-        meta["error"] = True
-    return Reply(
-        text=text, choices=choices, citations=cites, private=True, intent=NAME, lang=ctx.lang, abstained=True, meta=meta
-    )
+def asks_to_report(text: str) -> bool:
+    """True when the message asks, anywhere in it, to report something without being known: a word of
+    secrecy ("anonymt", "utan att det syns att det är jag") together with one of reporting."""
+    t = _folded(text)
+    w = _words()
+    if any(t.strip() == s or t.startswith(f" {s} ") for s in w["starts"]):
+        return True
+    secret = any(f" {s}" in t for s in w["secrecy"])
+    return secret and any(f" {r}" in t for r in w["reporting"])
 
 
 def available(ctx: Context) -> bool:
@@ -76,26 +78,12 @@ def available(ctx: Context) -> bool:
 
 
 def matches(ctx: Context) -> bool:
-    t = normalize(ctx.text).strip()
-    return bool(CODE.search(ctx.text)) or any(t == s or t.startswith(s + " ") for s in _starts())
+    return bool(CODE.search(ctx.text) or PASSPHRASE.search(ctx.text)) or asks_to_report(ctx.text)
 
 
 def active(ctx: Context) -> bool:
-    return bool(ctx.bot.ephemeral.get(ctx.conv_key, {}).get("flow") == NAME)
-
-
-def check_report(text: str, max_chars: int) -> str | None:
-    """The phrase key of what is wrong with a report text, or None when it can be sent."""
-    body = text.strip()
-    if not body:
-        return "empty"
-    if len(body) > max_chars:
-        return "too_long"
-    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" for ch in body):
-        return "control"
-    if MENTION.search(body):
-        return "mention"
-    return None
+    """True while a report or a follow-up is under way here (restored from a form's token after a restart)."""
+    return resume(ctx)
 
 
 def _citations(ctx: Context) -> tuple[Citation, ...]:
@@ -112,129 +100,138 @@ def _citations(ctx: Context) -> tuple[Citation, ...]:
 async def start(ctx: Context) -> list[Reply]:
     """Explain the function and its limits, then wait for the report."""
     if not available(ctx):
-        return [
-            _reply(ctx, say(NAME, "no_function", ctx.lang, org=org_name(ctx.org, "sv"), org_en=org_name(ctx.org, "en")))
-        ]
+        end(ctx)
+        org = org_name(ctx.org, "sv")
+        return [reply(ctx, say(NAME, "no_function", ctx.lang, org=org, org_en=org_name(ctx.org, "en")))]
     channel = ctx.bot.routing.orgs[ctx.org].channels["whistleblower"]
     external = ("to use " if ctx.lang == "en" else "att använda ") + str(channel.get(ctx.lang) or channel.get("sv"))
-    ctx.bot.ephemeral[ctx.conv_key] = {"flow": NAME, "step": "write", "lang": ctx.lang}
-    text = say(NAME, "intro", ctx.lang, external=external) + "\n\n" + say(NAME, "write", ctx.lang)
+    begin(ctx, "write")
+    write = "write_form" if ctx.incoming.platform != "cli" else "write"
+    text = say(NAME, "intro", ctx.lang, external=external) + "\n\n" + say(NAME, write, ctx.lang)
     cancel = (Choice(say(NAME, "cancel_choice", ctx.lang), f"{PREFIX}cancel"),)
-    return [_reply(ctx, text, cancel, _citations(ctx), ask="report")]
+    return [reply(ctx, text, cancel, _citations(ctx), ask="report")]
 
 
-def _review(ctx: Context, draft: str) -> Reply:
+def _review(ctx: Context, lead: str = "review") -> Reply:
+    state = flow(ctx)
+    draft = str(state.get("draft") or "")
     quoted = "\n".join("> " + line for line in draft.splitlines())
-    choices = (
-        Choice(say(NAME, "send", ctx.lang), f"{PREFIX}send"),
-        Choice(say(NAME, "rewrite", ctx.lang), f"{PREFIX}rewrite"),
-        Choice(say(NAME, "discard", ctx.lang), f"{PREFIX}discard"),
-    )
-    return _reply(ctx, f"{say(NAME, 'review', ctx.lang)}\n\n{quoted}", choices)
+    keys = ["send", "rewrite", "discard"]
+    if state.get("last"):
+        keys.insert(1, "replace")
+    choices = tuple(Choice(say(NAME, k, ctx.lang), f"{PREFIX}{k}") for k in keys)
+    head = say(NAME, lead, ctx.lang)
+    if state.get("short") and lead == "review":
+        head = say(NAME, "short", ctx.lang) + "\n\n" + head
+    return reply(ctx, f"{head}\n\n{quoted}", choices)
 
 
 async def handle(ctx: Context) -> list[Reply]:
     code = CODE.search(ctx.text)
     if code:
-        return await _login(ctx, code.group(0).upper(), PASSPHRASE.search(ctx.text))
+        return await report_login.login(ctx, code.group(0).upper(), PASSPHRASE.search(ctx.text))
+    if PASSPHRASE.search(ctx.text):
+        return await report_login.passphrase_alone(ctx)
     return await start(ctx)
 
 
-async def _login(ctx: Context, code: str, phrase: re.Match[str] | None) -> list[Reply]:
-    if phrase is None:
-        ctx.bot.ephemeral[ctx.conv_key] = {"flow": NAME, "step": "passphrase", "code": code, "lang": ctx.lang}
-        return [_reply(ctx, say(NAME, "ask_passphrase", ctx.lang, code=code), ask="passphrase")]
-    try:
-        key = await ctx.bot.cases.unlock(code, phrase.group(0))
-    except CaseError as exc:
-        ctx.bot.ephemeral.pop(ctx.conv_key, None)
-        return [_reply(ctx, say(NAME, "locked" if str(exc) == "locked" else "bad_login", ctx.lang))]
-    info = await ctx.bot.cases.info(code)
-    assert info is not None
-    statuses: dict[str, str] = load(NAME)[ctx.lang]["statuses"]
-    lines = [say(NAME, "case_status", ctx.lang, code=code, status=statuses.get(info.status, info.status))]
-    messages = await ctx.bot.cases.messages_for_reporter(code, key)
-    answers = [m for m in messages if m[0] == "handler"]
-    for author, when, text in messages[1:]:
-        head = say(NAME, "from_handler" if author == "handler" else "from_you", ctx.lang, date=_day(when))
-        lines.append(f"{head}\n" + "\n".join("> " + x for x in text.splitlines()))
-    if not answers:
-        lines.append(say(NAME, "no_answers", ctx.lang))
-    ctx.bot.ephemeral[ctx.conv_key] = {"flow": NAME, "step": "case", "code": code, "lang": ctx.lang}
-    choices: tuple[Choice, ...] = ()
-    if info.status != "closed":
-        choices = (
-            Choice(say(NAME, "add_choice", ctx.lang), f"{PREFIX}add"),
-            Choice(say(NAME, "done_choice", ctx.lang), f"{PREFIX}done"),
-        )
-    return [_reply(ctx, "\n\n".join(lines), choices)]
+def _said(text: str, key: str) -> bool:
+    t = " ".join(fold(normalize(text)).strip(" !.").split())
+    return t in _words()[key]
 
 
 async def on_flow_text(ctx: Context) -> list[Reply] | None:
-    """Text while the flow is active: the report, a rewrite, a passphrase or added information."""
-    flow = _flow(ctx)
+    """Text while the flow is active: the report, words at review, a passphrase or added information."""
+    state = flow(ctx)
     text = ctx.text
-    if normalize(text).strip() in CANCEL:
-        ctx.bot.ephemeral.pop(ctx.conv_key, None)
-        return [_reply(ctx, say(NAME, "cancelled", ctx.lang))]
-    step = flow.get("step")
-    if step == "passphrase":
-        return await _login(ctx, flow["code"], PASSPHRASE.search(text))
+    step = state.get("step")
+    if _said(text, "cancel_words"):
+        end(ctx)
+        return [reply(ctx, say(NAME, "cancelled", ctx.lang))]
+    if step in report_login.STEPS:
+        return await report_login.on_text(ctx, step)
+    if step == "write":
+        return [await _take_report(ctx, text)]
     if step == "review":
-        word = normalize(text).strip().rstrip("!.")
-        for value, words in (("send", SEND), ("discard", DISCARD), ("rewrite", REWRITE)):
-            if word in words:
-                return await on_choice(ctx, value)
-    if step in ("write", "review"):
-        problem = check_report(text, _max())
-        if problem:
-            msg = say(NAME, problem, ctx.lang, n=len(text.strip()), max=_max())
-            return [_reply(ctx, msg, ask="report", error=True)]
-        flow.update(step="review", draft=text.strip())
-        return [_review(ctx, flow["draft"])]
-    if step == "add":
-        problem = check_report(text, _max())
-        if problem:
-            msg = say(NAME, problem, ctx.lang, n=len(text.strip()), max=_max())
-            return [_reply(ctx, msg, ask="addition", error=True)]
-        low, high = ctx.bot.settings.report_delay_seconds
-        try:
-            await ctx.bot.cases.add_from_reporter(flow["code"], text.strip(), random.uniform(low, high))
-        except CaseError:
-            ctx.bot.ephemeral.pop(ctx.conv_key, None)
-            return [_reply(ctx, say(NAME, "bad_login", ctx.lang))]
-        code = flow["code"]
-        ctx.bot.ephemeral.pop(ctx.conv_key, None)
-        return [_reply(ctx, say(NAME, "added", ctx.lang, code=code))]
+        return [await _at_review(ctx, text)]
+    if step == "confirm_discard":
+        said = answers.read(text)
+        if said == "yes" or _said(text, "discard_words"):
+            return await on_choice(ctx, "discard")
+        state["step"] = "review"
+        return [_review(ctx)]
     return None
 
 
+async def _take_report(ctx: Context, text: str) -> Reply:
+    if typed_in_chat(ctx):
+        return reply(ctx, say(NAME, "not_in_chat", ctx.lang), ask="report", error=True)
+    problem = check_report(text)
+    if problem:
+        return reply(ctx, say(NAME, problem, ctx.lang, n=len(clean(text)), max=max_chars()), ask="report", error=True)
+    flow(ctx).update(step="review", draft=clean(text), short=too_short(text), last=None)
+    return _review(ctx)
+
+
+async def _at_review(ctx: Context, text: str) -> Reply:
+    said = answers.read(text)
+    if _said(text, "send_words") or said == "yes":
+        return (await on_choice(ctx, "send"))[0]
+    if _said(text, "rewrite_words"):
+        return (await on_choice(ctx, "rewrite"))[0]
+    if _said(text, "discard_words") or said in ("no", "cancel"):
+        flow(ctx)["step"] = "confirm_discard"
+        yes_no = (Choice(say(NAME, "discard_yes", ctx.lang), f"{PREFIX}discard"),
+                  Choice(say(NAME, "discard_no", ctx.lang), f"{PREFIX}keep"))  # fmt: skip
+        return reply(ctx, say(NAME, "confirm_discard", ctx.lang), yes_no)
+    if said == "unsure":
+        return _review(ctx)
+    if typed_in_chat(ctx):
+        return reply(ctx, say(NAME, "not_in_chat", ctx.lang), ask="report", error=True)
+    state = flow(ctx)
+    combined = f"{state.get('draft') or ''}\n\n{clean(text)}".strip()
+    problem = check_report(combined)
+    if problem:
+        return reply(ctx, say(NAME, problem, ctx.lang, n=len(combined), max=max_chars()), ask="report", error=True)
+    state.update(draft=combined, last=clean(text), short=too_short(combined))
+    return _review(ctx, "added_to_draft")
+
+
 async def on_choice(ctx: Context, value: str) -> list[Reply]:
-    flow = ctx.bot.ephemeral.get(ctx.conv_key, {})
+    resume(ctx)
+    state = flow(ctx)
     if value == "start":
         return await start(ctx)
-    if value in ("cancel", "discard", "done") or not flow:
-        ctx.bot.ephemeral.pop(ctx.conv_key, None)
+    if value in report_login.CHOICES:
+        return await report_login.on_choice(ctx, value)
+    if value in ("cancel", "discard", "done") or not state:
+        end(ctx)
         key = {"discard": "discarded", "done": "done"}.get(value, "cancelled")
-        return [_reply(ctx, say(NAME, key, ctx.lang))]
+        return [reply(ctx, say(NAME, key, ctx.lang))]
     if value == "rewrite":
-        flow.update(step="write", draft=None)
-        return [_reply(ctx, say(NAME, "write", ctx.lang), ask="report")]
-    if value == "add" and flow.get("code"):
-        info = await ctx.bot.cases.info(flow["code"])
-        if info is None or info.status == "closed":
-            ctx.bot.ephemeral.pop(ctx.conv_key, None)
-            return [_reply(ctx, say(NAME, "closed_case", ctx.lang))]
-        flow["step"] = "add"
-        return [_reply(ctx, say(NAME, "add_write", ctx.lang), ask="addition")]
-    if value == "send" and flow.get("step") == "review" and flow.get("draft"):
-        draft = flow["draft"]
-        ctx.bot.ephemeral.pop(ctx.conv_key, None)
+        state.update(step="write", draft=None, last=None)
+        write = "write_form" if ctx.incoming.platform != "cli" else "write"
+        return [reply(ctx, say(NAME, write, ctx.lang), ask="report")]
+    if value == "replace" and state.get("last"):
+        state.update(step="review", draft=state["last"], last=None, short=too_short(state["last"]))
+        return [_review(ctx)]
+    if value == "keep" and state.get("draft"):
+        state["step"] = "review"
+        return [_review(ctx)]
+    if value == "send" and state.get("step") in ("review", "confirm_discard") and state.get("draft"):
+        draft = str(state["draft"])
+        end(ctx)
         low, high = ctx.bot.settings.report_delay_seconds
         case = await ctx.bot.cases.create(ctx.org, draft, random.uniform(low, high))
-        return [_reply(ctx, say(NAME, "sent", ctx.lang, code=case.code, passphrase=case.passphrase))]
-    ctx.bot.ephemeral.pop(ctx.conv_key, None)
-    return [_reply(ctx, say(NAME, "cancelled", ctx.lang))]
+        return [reply(ctx, say(NAME, "sent", ctx.lang, code=case.code, passphrase=case.passphrase))]
+    end(ctx)
+    return [reply(ctx, say(NAME, "cancelled", ctx.lang))]
+
+
+async def on_form(ctx: Context) -> list[Reply]:
+    """A form's text arrived but no report is open here (a restart with an unreadable or expired form):
+    refuse clearly; nothing was sent and nothing is kept."""
+    return [reply(ctx, say(NAME, "stale_form", ctx.lang), error=True)]
 
 
 def offer(lang: str) -> Choice:
@@ -242,24 +239,6 @@ def offer(lang: str) -> Choice:
     return Choice(say(NAME, "offer", lang), f"{PREFIX}start")
 
 
-def _day(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d")
-
-
-async def handler_reply(bot: Bot, code: str, text: str, lang: str) -> list[str]:
-    """A handler's reply in a case's channel thread: status commands applied, the rest stored for the
-    reporter (encrypted to them). Returns the notes to post back in the thread."""
-    body = text.strip()
-    notes: list[str] = []
-    for status, words in load(NAME).get("handler_commands", {}).items():
-        for word in words:
-            pattern = rf"(?<!\S){re.escape(word)}(?!\S)"
-            if re.search(pattern, body, re.I):
-                body = re.sub(pattern, "", body, flags=re.I).strip()
-                await bot.cases.set_status(code, status)
-                statuses: dict[str, str] = load(NAME)[lang]["statuses"]
-                notes.append(say(NAME, "handler_status", lang, code=code, status=statuses.get(status, status)))
-    if body:
-        await bot.cases.answer(code, body)
-        notes.append(say(NAME, "handler_saved", lang, code=code))
-    return notes
+async def handler_reply(bot: Bot, code: str, text: str, lang: str, via: str = "chat") -> list[str]:
+    """A handler's reply in a case's channel thread (see report_login.handler_reply)."""
+    return await report_login.handler_reply(bot, code, text, lang, via)

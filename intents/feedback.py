@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.types import Choice, Reply
+from intents import answers
 from intents.phrases import say
 
 if TYPE_CHECKING:
@@ -34,9 +35,31 @@ def question(lang: str) -> str:
     return say(NAME, "ask", lang)
 
 
+def pending(answer_id: str) -> dict[str, str]:
+    """What the conversation waits for after "Hjälpte det?": a yes/no about this answer."""
+    return {"intent": NAME, "answer": answer_id}
+
+
+async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | None:
+    """ "ja", "nej det hjälpte inte", "yes", "not really" after "Hjälpte det?": read as 👍 / 👎."""
+    kind = answers.read(ctx.text)
+    if kind == "yes":
+        return await on_choice(ctx, f"up:{waiting['answer']}")
+    if kind == "no":
+        return await on_choice(ctx, f"down:{waiting['answer']}")
+    if kind == "unsure":
+        return [Reply(text=say(NAME, "thanks_unsure", ctx.lang), intent=NAME, lang=ctx.lang, abstained=True)]
+    return None
+
+
 async def on_choice(ctx: Context, value: str) -> list[Reply]:
     verdict, _, answer_id = value.partition(":")
     helpful = verdict == "up"
     known = await ctx.bot.store.feedback(answer_id, helpful)
+    if known and not helpful:
+        ref = await ctx.bot.store.answer_passages(answer_id)
+        if ref is not None:
+            org, role, lang, passages = ref
+            ctx.bot.questions.note(ctx.conv_key, ctx.user_key, org, role, lang, "thumbs_down", passages=tuple(passages))
     key = ("thanks_up" if helpful else "thanks_down") if known else "gone"
     return [Reply(text=say(NAME, key, ctx.lang), intent=NAME, lang=ctx.lang, abstained=True)]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from bot.types import Choice, Citation, Reply
+from intents import answers
 from intents.phrases import load, say
 from knowledge.corpus import Corpus, Passage
 from knowledge.orgs import org_name
@@ -175,6 +176,8 @@ def _trigger(text: str) -> str | None:
     if text.split() and text.split()[0].lower() in cfg["commands"]:
         return "command"
     folded = " ".join(_tokens(text))
+    if folded and _has(folded, cfg.get("info", []), cfg):
+        return "info"
     if not folded or _has(folded, cfg["not"], cfg):
         return None
     if _has(folded, cfg["explicit"], cfg):
@@ -188,7 +191,7 @@ def matches(ctx: Context) -> bool:
     Cheap: phrase lists only, no retrieval.
     """
     kind = _trigger(ctx.text)
-    if kind == "situation":
+    if kind in ("situation", "info"):
         return ctx.org in (load(NAME).get("checks") or {})
     return kind is not None
 
@@ -199,6 +202,11 @@ def _answer(text: str) -> str | None:
     toks = _tokens(text)
     if not toks or "?" in text or len(toks) > cfg["max_words"]:
         return None
+    if any(toks[: len(ph)] == ph for ph in map(_tokens, cfg["again"])):
+        return "again"
+    kind = answers.read(text, max_words=cfg["max_words"])
+    if kind is not None:
+        return kind
     for kind in ANSWERS:
         if any(toks[: len(ph)] == ph for ph in map(_tokens, cfg[kind])):
             return kind
@@ -278,9 +286,27 @@ async def start(ctx: Context) -> list[Reply]:
     return [_reply(ctx, text, (), (*options, *_choices(ctx.lang, "cancel")))]
 
 
+def _chosen(ctx: Context) -> Check | None:
+    """The check of the asker's own code (the elected officials' for an elected official)."""
+    mine = _mine(ctx)
+    chosen = [c for c in mine if ctx.role in c.roles] or [c for c in mine if ctx.answer_role in c.roles]
+    return chosen[0] if chosen else (mine[0] if mine else None)
+
+
+async def _info(ctx: Context) -> list[Reply]:
+    """ "Vad är de fyra frågorna?": the questions as the asker's own code puts them, and an offer to go through them."""
+    c = _chosen(ctx)
+    if c is None:
+        return await start(ctx)
+    text = "\n\n".join((_block(c.intro, ctx.lang, lead=True), say(NAME, "offer", ctx.lang)))
+    return [_reply(ctx, text, (c.intro,), _choices(ctx.lang, "start"))]
+
+
 async def handle(ctx: Context) -> list[Reply]:
     """Start the check. An "is it OK to ..." question that the policy itself answers with confidence gets
     that answer (from the fallback intent) and an offer of the check instead."""
+    if _trigger(ctx.text) == "info":
+        return await _info(ctx)
     if _trigger(ctx.text) == "situation":
         result = ctx.search()
         own = {q.passage.id for c in _mine(ctx) for q in (c.intro, c.advice)}
@@ -328,6 +354,11 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
         say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
     )
     return _ask(ctx, c, step, *explained, key="ask_again", quotes=q.quotes)
+
+
+async def resume_reply(ctx: Context) -> list[Reply]:
+    """The check's current question again, after a side question answered in the middle of it."""
+    return await _on_answer(ctx, "again")
 
 
 async def on_choice(ctx: Context, value: str) -> list[Reply]:

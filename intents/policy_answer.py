@@ -112,11 +112,13 @@ async def with_feedback(ctx: Context, reply: Reply) -> Reply:
     """The reply with "Hjälpte det? 👍 / 👎" added, and its question remembered (without the user)."""
     if not ctx.bot.settings.record_questions:
         return reply
-    answer_id = await ctx.bot.store.remember_answer(ctx.org, ctx.role, ctx.lang, ctx.text)
+    cited = list(dict.fromkeys(f"{c.doc} › {c.section}" for c in reply.citations[:2]))
+    answer_id = await ctx.bot.store.remember_answer(ctx.org, ctx.role, ctx.lang, reply.intent, cited)
     text = f"{reply.text}\n\n{feedback.question(ctx.lang)}"
+    ctx.state["pending"] = feedback.pending(answer_id)  # a typed "nej det hjälpte inte" is read as 👎
     return Reply(
         text=text,
-        choices=reply.choices + feedback.choices(answer_id, ctx.lang),
+        choices=feedback.choices(answer_id, ctx.lang) + reply.choices,  # 👍 is always [1], 👎 [2]
         citations=reply.citations,
         private=reply.private,
         intent=reply.intent,
@@ -126,12 +128,34 @@ async def with_feedback(ctx: Context, reply: Reply) -> Reply:
     )
 
 
+def note_unanswered(ctx: Context) -> None:
+    """Hold the question for HR's list (redacted, and dropped if a report comes near)."""
+    ctx.bot.questions.note(ctx.conv_key, ctx.user_key, ctx.org, ctx.role, ctx.lang, "abstained", text=ctx.text)
+
+
+def no_documents_for_role(ctx: Context) -> Reply:
+    """An organisation with no document for the asker's role says so, instead of claiming rules it lacks."""
+    from intents import profile  # profile imports this module
+
+    names = {"org": org_name(ctx.org, "sv"), "org_en": _capital(org_name(ctx.org, "en"))}
+    text = say(NAME, "no_docs_for_role", ctx.lang, role=profile.role_name(ctx.answer_role, ctx.lang), **names)
+    return Reply(text=text, intent="out_of_scope", lang=ctx.lang, abstained=True)
+
+
 async def handle(ctx: Context) -> list[Reply]:
     """Answer from the policies, or say plainly that they do not answer."""
+    from intents import profile
+
+    if not profile.serves_role(ctx, ctx.answer_role) and ctx.answer_role in ELECTED_ROLES:
+        return [no_documents_for_role(ctx)]
     result = ctx.search()
+    if result.hits and not result.abstain:
+        carried = ctx.bot.routing.topic_of_passage(ctx.org, result.hits[0].passage.id)
+        if carried:
+            ctx.state["topic"] = carried  # the topic's id, for a follow-up
     reply = answer(result, ctx.org, ctx.answer_role, ctx.bot.retriever.tuning.second_quote_ratio)
     if reply.abstained:
         if ctx.bot.settings.record_questions:
-            await ctx.bot.store.add_unanswered(ctx.org, ctx.role, ctx.lang, ctx.text, "abstained")
+            note_unanswered(ctx)
         return [reply]
     return [await with_feedback(ctx, reply)]

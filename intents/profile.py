@@ -3,6 +3,8 @@ and role; the role question ("asks once") and the /profil command live here too.
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.types import ROLES, Choice, Reply
 from intents.phrases import load, say
 from knowledge.orgs import find_org, org_name
-from knowledge.text import normalize
+from knowledge.text import fold, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -26,31 +28,66 @@ def _data() -> dict[str, object]:
 
 
 def _padded(text: str) -> str:
-    return " " + " ".join(normalize(text).replace(",", " ").replace(".", " ").replace("!", " ").split()) + " "
+    return " " + " ".join(fold(normalize(text)).replace(",", " ").replace(".", " ").replace("!", " ").split()) + " "
+
+
+SPECIFIC_FIRST = ("group_leader", "elected", "manager", "employee")
+_CLAUSE = re.compile(r"[,.;:!?]|\s(?:men|utan|snarare|but|rather|instead)\s")
 
 
 def find_role(text: str) -> str | None:
-    """The role a self-description names, most specific first (group leader before elected)."""
-    t = _padded(text)
+    """The role a self-description names, read clause by clause: a role word after a negation in its clause
+    ("jag är inte förtroendevald", "I'm not a manager") does not count; the most specific role said
+    positively wins; when only a negated role is named, `negated_means` says what the person then is."""
     roles: dict[str, list[str]] = _data()["roles"]  # type: ignore[assignment]
-    for role in ("group_leader", "elected", "manager", "employee"):
-        for word in roles[role]:
-            if f" {word} " in t or (role != "employee" and f" {word}" in t and len(word) > 6):
-                return role
+    negations = [" " + fold(normalize(n)) + " " for n in _data()["negations"]]  # type: ignore[union-attr]
+    positive: set[str] = set()
+    negated: set[str] = set()
+    for clause in _CLAUSE.split(" " + normalize(text) + " "):
+        t = " " + " ".join(fold(clause).split()) + " "
+        for role in SPECIFIC_FIRST:
+            for word in roles[role]:
+                w = fold(normalize(word))
+                i = t.find(f" {w} ")
+                if i < 0 and role != "employee" and len(w) > 6:
+                    i = t.find(f" {w}")  # inflected: "förtroendevalde", "politikerna"
+                if i < 0:
+                    continue
+                (negated if any(n in t[: i + 1] for n in negations) else positive).add(role)
+    for role in SPECIFIC_FIRST:
+        if role in positive:
+            return role
+    means: dict[str, str] = _data().get("negated_means") or {}  # type: ignore[assignment]
+    for role in SPECIFIC_FIRST:
+        if role in negated and role in means:
+            return means[role]
     return None
 
 
 def _is_self_description(text: str) -> bool:
     t = _padded(text)
     cues: list[str] = _data()["cues"]  # type: ignore[assignment]
-    return any(f" {c} " in t for c in cues) and len(t.split()) <= 12 and "?" not in text
+    return any(f" {fold(normalize(c))} " in t for c in cues) and len(t.split()) <= 14 and "?" not in text
 
 
 def matches(ctx: Context) -> bool:
     t = " ".join(normalize(ctx.text).split())
     if t in COMMANDS:
         return True
-    return _is_self_description(ctx.text) and (find_role(ctx.text) is not None or find_org(ctx.text) is not None)
+    if _is_self_description(ctx.text) and (find_role(ctx.text) is not None or find_org(ctx.text) is not None):
+        return True
+    # a few words that begin with a role or a profession, and nothing to ask: "undersköterska på hemtjänsten"
+    return _profession(t)
+
+
+def _profession(t: str) -> bool:
+    words = t.replace(",", " ").split()
+    if not words or len(words) > 5 or "?" in t:
+        return False
+    roles: dict[str, list[str]] = _data()["roles"]  # type: ignore[assignment]
+    generic = {"jobbar", "arbetar", "work", "official", "staff", "ledare", "head of", "är vald"}
+    first = fold(words[0])
+    return any(first == fold(normalize(w)) for r in roles.values() for w in r if w not in generic and " " not in w)
 
 
 def role_name(role: str | None, lang: str) -> str:
@@ -75,8 +112,20 @@ async def save(ctx: Context, org: str | None = None, role: str | None = None) ->
         ctx.role, ctx.role_known = role, True
 
 
+def serves_role(ctx: Context, role: str | None) -> bool:
+    """True when the organisation has a document written for this role (not only for everyone)."""
+    if role is None:
+        return True
+    docs = [d for d in ctx.bot.retriever.corpus.documents if d.org == ctx.org]
+    return any(role in d.audiences or "all" in d.audiences for d in docs)
+
+
 def _confirm(ctx: Context, role: str | None) -> Reply:
     names = {"org": org_name(ctx.org, "sv"), "org_en": org_name(ctx.org, "en")}
+    if role and not serves_role(ctx, role):
+        one: dict[str, str] = (_data()[ctx.lang] or {})["role_one"]  # type: ignore[index]
+        text = say(NAME, "no_docs_for_role", ctx.lang, role=role_name(role, ctx.lang), role_one=one[role], **names)
+        return Reply(text=text, intent=NAME, lang=ctx.lang, abstained=True)
     if role:
         text = say(NAME, "set", ctx.lang, role=role_name(role, ctx.lang), **names)
     else:
@@ -92,13 +141,13 @@ async def handle(ctx: Context) -> list[Reply]:
     if org and org not in ctx.bot.retriever.corpus.orgs():
         org = None
     await save(ctx, org=org, role=role)
-    return [_confirm(ctx, role)]
+    return [_confirm(ctx, role), *await _answer_held(ctx)]
 
 
 async def on_choice(ctx: Context, value: str) -> list[Reply]:
     if value.startswith("role:") and value[5:] in ROLES:
         await save(ctx, role=value[5:])
-        return [_confirm(ctx, value[5:])]
+        return [_confirm(ctx, value[5:]), *await _answer_held(ctx)]
     text = say(
         NAME,
         "show",
@@ -117,5 +166,37 @@ async def ask_role_once(ctx: Context) -> Reply | None:
     profile = replace(ctx.profile, asked_role=True, lang=ctx.lang)
     await ctx.bot.store.save_profile(ctx.user_key, profile)
     ctx.profile = profile
+    # the answer ("politiker", "jag är chef") is read as a role, and the question is answered again for it;
+    # the question waits in memory only, never in the database
+    ctx.state["pending"] = {"intent": NAME, "kind": "role"}
+    ctx.bot.memo[ctx.conv_key] = {"question": ctx.text, "at": time.time()}
     text = say(NAME, "ask_role", ctx.lang, org=org_name(ctx.org, "sv"), org_en=org_name(ctx.org, "en"))
     return Reply(text=text, choices=role_choices(ctx.lang), intent=NAME, lang=ctx.lang, abstained=True)
+
+
+HELD_SECONDS = 1800.0
+
+
+async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | None:
+    """The answer to "are you an employee/manager or an elected official?": a role word, a self-description."""
+    if waiting.get("kind") != "role":
+        return None
+    words = len(ctx.text.split())
+    role = find_role(ctx.text) if words <= 8 and "?" not in ctx.text else None
+    if role is None:
+        ctx.bot.memo.pop(ctx.conv_key, None)
+        return None
+    await save(ctx, role=role)
+    return [_confirm(ctx, role), *await _answer_held(ctx)]
+
+
+async def _answer_held(ctx: Context) -> list[Reply]:
+    """The question that made the bot ask the role, answered again now that the role is known."""
+    held = ctx.bot.memo.pop(ctx.conv_key, None)
+    if not held or time.time() - float(held.get("at", 0)) > HELD_SECONDS:
+        return []
+    from intents import registry  # the registry imports the intents
+
+    sub = replace(ctx, incoming=replace(ctx.incoming, text=str(held["question"]), choice=None), _search={})
+    replies = await registry.dispatch(sub)
+    return [r for r in replies if r.intent != NAME]  # not the role question again

@@ -12,7 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.types import Citation, Reply
-from intents import anonymous_report, policy_answer, profile
+from intents import anonymous_report, involved, policy_answer, profile
 from intents.phrases import load, say
 from knowledge.routing import Rule
 from knowledge.text import fold, normalize
@@ -35,12 +35,23 @@ def has_cue(text: str) -> bool:
     return any(c in t for c in _cues())
 
 
+def _statement(text: str) -> bool:
+    """A situation told as a statement ("min kollega luktar sprit igen"), not a question about what a rule
+    says: it asks, implicitly, what to do."""
+    t = text.strip()
+    return not t.endswith("?") and len(t.split()) >= 4
+
+
 def topic(ctx: Context) -> str | None:
-    """The routing topic of the message, if it is a routing question."""
-    if not has_cue(ctx.text):
+    """The routing topic of the message, if it is a routing question; an elliptical follow-up ("och om det
+    är min chef?") carries the conversation's previous topic."""
+    carried = ctx.state.get("topic") if involved.follow_up(ctx.text) else None
+    if not has_cue(ctx.text) and not carried and not _statement(ctx.text):
         return None
     topics = ctx.bot.routing.topics(ctx.org, ctx.text)
-    return topics[0] if topics else None
+    if topics:
+        return topics[0]
+    return str(carried) if carried else None
 
 
 def matches(ctx: Context) -> bool:
@@ -77,13 +88,51 @@ def reply_for(ctx: Context, rule: Rule) -> Reply:
     )
 
 
+def _quoted(lines: list[str]) -> str:
+    return "\n".join("> " + line for line in lines)
+
+
+def _for_target(ctx: Context, rule: Rule, base: Reply, target: str) -> Reply:
+    """The usual person to tell is the one involved: what else the code says, or that it names no one else."""
+    who = involved.person(target, ctx.lang)
+    own = involved.alternatives(list(rule.rests_on))
+    if own:
+        head = involved.phrase("target", ctx.lang, person=who)
+        return replace(base, text=f"{head}\n{_quoted(own)}\n\n{base.text}")
+    others = [s for s in involved.alternatives(involved.role_passages(ctx, ctx.answer_role)) if s not in own][:2]
+    head = involved.phrase("target_none", ctx.lang, person=who)
+    extra = f"\n\n{involved.phrase('target_else', ctx.lang)}\n{_quoted(others)}" if others else ""
+    return replace(base, text=f"{head}{extra}\n\n{base.text}")
+
+
+def _for_receiver(ctx: Context, base: Reply) -> Reply:
+    """The asker receives the report (a manager, a group leader): the code's expectations of that role."""
+    p = involved.receiver_passage(ctx, ctx.answer_role)
+    if p is None:
+        return base
+    head = involved.phrase(f"receiver_{ctx.answer_role}", ctx.lang)
+    src = say(NAME, "source", ctx.lang, title=p.doc.title, section=p.section)
+    cites = (*base.citations, _citation(p, 0.5))[: policy_answer.MAX_CITATIONS]
+    text = f"{head}\n\n{src}\n{policy_answer.quote(p.text)}\n\n{base.text}"
+    return replace(base, text=text, citations=cites)
+
+
 async def handle(ctx: Context) -> list[Reply]:
     t = topic(ctx)
     routing = ctx.bot.routing.orgs.get(ctx.org)
+    if ctx.answer_role in policy_answer.ELECTED_ROLES and not profile.serves_role(ctx, ctx.answer_role):
+        return [policy_answer.no_documents_for_role(ctx)]
     rule = routing.rule(t, ctx.answer_role) if (routing and t) else None
     if rule is None:
         return await policy_answer.handle(ctx)
+    ctx.state["topic"] = rule.topic  # the topic's id (never the text), for a follow-up
     reply = reply_for(ctx, rule)
+    found = involved.parties(ctx.text)
+    target = involved.is_target(ctx.answer_role, found)
+    if target and involved.names_usual(rule.sv, target):
+        reply = _for_target(ctx, rule, reply, target)
+    elif involved.is_receiver(ctx.answer_role, found):
+        reply = _for_receiver(ctx, reply)
     if "anonymous_report" in rule.offer and anonymous_report.available(ctx):
         reply = replace(reply, choices=(*reply.choices, anonymous_report.offer(ctx.lang)))
     replies = [await policy_answer.with_feedback(ctx, reply)]

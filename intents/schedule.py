@@ -15,7 +15,7 @@ from bot import schedule as sched
 from bot.calendar import WEEKDAYS, local
 from bot.types import Choice, Reply
 from intents.phrases import load, say
-from knowledge.text import normalize
+from knowledge.text import fold, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 NAME = "schedule"
 PREFIX = "sched:"
 TIME = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
+# "kl 9", "klockan 10", "at 8", "9am", "8 pm": an hour without minutes
+HOUR_ONLY = re.compile(r"\b(?:kl\.?|klockan|at)\s*([01]?\d|2[0-3])\b(?![:.]\d)|\b([01]?\d)\s*(am|pm)\b", re.I)
 REMINDER_ROLES = ("manager", "group_leader", "elected")
 
 
@@ -34,7 +36,12 @@ def _words(key: str) -> list[str]:
     return [normalize(w) for w in _data()[key]]
 
 
+_PROMPT = re.compile(r"\b(?:samtalsfrag|diskussionsfrag|conduct prompt|discussion question|discussion prompt)")
+_REMINDER = re.compile(r"\b(?:paminn|remind)")
+
+
 def _kind(text: str) -> str | None:
+    """'prompt' or 'reminder' when the message asks for conduct prompts or dialogue reminders, anywhere in it."""
     t = normalize(text).strip()
     first = t.split(" ", 1)[0] if t else ""
     for kind, key in (("prompt", "prompt_words"), ("reminder", "reminder_words")):
@@ -43,9 +50,10 @@ def _kind(text: str) -> str | None:
             return kind
         if first == "posta" and kind == "prompt" and any(w in t for w in words):
             return kind
-    if re.search(r"\bsamtalsfrag", t):
+    folded = fold(t)
+    if _PROMPT.search(folded):
         return "prompt"
-    if re.search(r"\bpaminnelse", t):
+    if _REMINDER.search(folded) or any(f" {w} " in f" {t} " for w in _words("reminder_anywhere")):
         return "reminder"
     return None
 
@@ -83,7 +91,22 @@ def parse_when(text: str, cadence: str, weekday: int, at: str) -> tuple[str, int
     m = TIME.search(text)
     if m:
         at = f"{int(m.group(1)):02d}:{m.group(2)}"
+    else:
+        h = HOUR_ONLY.search(text)
+        if h:
+            hour = int(h.group(1) or h.group(2))
+            if (h.group(3) or "").lower() == "pm" and hour < 12:
+                hour += 12
+            at = f"{hour:02d}:00"
     return cadence, weekday, at
+
+
+def parse_months(text: str) -> tuple[int, ...]:
+    """The months a message names ("i mars", "in March and September")."""
+    t = normalize(text)
+    found = [int(m) for m, names in _data()["months"].items()
+             if any(re.search(rf"\b{re.escape(normalize(n))}\b", t) for n in names)]  # fmt: skip
+    return tuple(sorted(found))
 
 
 def _describe(ctx: Context, s: sched.Schedule) -> dict[str, str]:
@@ -118,16 +141,26 @@ async def _reminders(ctx: Context) -> list[Reply]:
     mine = [r for r in _catalogue(ctx) if ctx.role in r.roles]
     if ctx.role not in REMINDER_ROLES or not mine:
         return [_reply(ctx, say(NAME, "no_reminders", ctx.lang))]
-    t = normalize(ctx.text)
-    named = [
+    named = _named(ctx.text, mine)
+    if len(named) == 1 and len(normalize(ctx.text).split()) > 1:
+        return await _subscribe(ctx, named[0], ctx.text)
+    return [await _overview(ctx, mine)]
+
+
+def _named(text: str, mine: list[sched.Reminder]) -> list[sched.Reminder]:
+    """The reminders a message names: by its own words (`item_words`), its id, or long words of its title;
+    when several match, the one matched by its own words."""
+    t = " " + " ".join(normalize(text).replace("?", " ").replace(",", " ").split()) + " "
+    own = _data().get("item_words") or {}
+    by_words = [r for r in mine if any(f" {normalize(w)}" in t for w in own.get(r.id, []))]
+    if by_words:
+        return by_words
+    return [
         r
         for r in mine
         if normalize(r.id.replace("-", " ")) in t
-        or any(len(w) > 6 and w in t for w in normalize(r.title.get("sv", "")).split())
+        or any(len(w) > 6 and w in t for lang in ("sv", "en") for w in normalize(r.title.get(lang, "")).split())
     ]
-    if len(named) == 1 and len(t.split()) > 1:
-        return await _subscribe(ctx, named[0], ctx.text)
-    return [await _overview(ctx, mine)]
 
 
 async def _overview(ctx: Context, mine: list[sched.Reminder]) -> Reply:
@@ -151,6 +184,11 @@ async def _overview(ctx: Context, mine: list[sched.Reminder]) -> Reply:
 async def _subscribe(ctx: Context, r: sched.Reminder, text: str = "") -> list[Reply]:
     assert ctx.bot.schedules is not None
     cadence, weekday, at = parse_when(text, r.cadence, r.weekday, r.time)
+    for s in await ctx.bot.schedules.list(owner=ctx.user_key, kind="reminder"):
+        if s.item == r.id:  # one subscription per reminder: point to the existing one
+            what = r.title.get(ctx.lang) or r.title["sv"]
+            return [_reply(ctx, say(NAME, "duplicate", ctx.lang, n=s.id, what=what, **_describe(ctx, s)))]
+    months = parse_months(text) if cadence in ("yearly", "twice-yearly") else ()
     try:
         s = await ctx.bot.schedules.add(
             "reminder",
@@ -162,7 +200,7 @@ async def _subscribe(ctx: Context, r: sched.Reminder, text: str = "") -> list[Re
             cadence,
             weekday,
             at,
-            months=r.months if cadence == r.cadence else (),
+            months=months or (r.months if cadence == r.cadence else ()),
             lang=ctx.lang,
         )
     except sched.ScheduleError as exc:

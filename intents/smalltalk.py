@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from rapidfuzz import fuzz, process
 from bot.types import Choice, Reply
 from intents.phrases import load, say
 from knowledge.orgs import org_name
-from knowledge.text import normalize
+from knowledge.text import is_stop, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -35,22 +36,77 @@ def _clean(text: str) -> str:
     return " ".join("".join(ch if ch.isalnum() or ch in " /" else " " for ch in normalize(text)).split())
 
 
-def kind(text: str) -> str | None:
-    """'greeting', 'help' or 'thanks' when the whole message is one of those, else None."""
+def kind(text: str, known: Callable[[str], bool] | None = None) -> str | None:
+    """'greeting', 'help' or 'thanks' when the whole message is one of those, else None. `known(word)`
+    says whether a word is one of the documents' (a topic: then the message is a question, not small talk)."""
     t = _clean(text)
-    if not t or len(t.split()) > 7:
+    if not t or len(t.split()) > 14:
         return None
     texts, kinds = _examples()
-    m = process.extractOne(t, texts, scorer=fuzz.ratio, score_cutoff=CUTOFF)
-    return kinds[m[2]] if m else None
+    if len(t.split()) <= 7:
+        m = process.extractOne(t, texts, scorer=fuzz.ratio, score_cutoff=CUTOFF)
+        if m:
+            return kinds[m[2]]
+    return _loose(t, known)
+
+
+@cache
+def _loose_words() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    texts, _ = _examples()
+    singles = frozenset(x for x in texts if " " not in x)
+    about = {k: tuple(_clean(str(p)) for p in v) for k, v in load(NAME)["about_bot"].items()}
+    return singles, about
+
+
+def _loose(t: str, known: Callable[[str], bool] | None) -> str | None:
+    """A greeting, thanks or a question about the bot with at most one other content word."""
+    singles, about = _loose_words()
+    padded = f" {t} "
+    said = None
+    for k in ("thanks", "help"):
+        for phrase in about[k]:
+            if f" {phrase} " in padded:
+                padded = padded.replace(f" {phrase} ", " ")
+                said = said or k
+    words = padded.split()
+    greeted = bool(words) and words[0] in singles
+    rest = [w for w in words if w not in singles and not is_stop(w) and len(w) > 2]
+    if len(rest) > 1 or (rest and known is not None and known(rest[0])):
+        return None
+    if said:
+        return said
+    texts, kinds = _examples()
+    if greeted and words:
+        return kinds[texts.index(words[0])]
+    return None
 
 
 def matches(ctx: Context) -> bool:
-    return kind(ctx.text) is not None
+    return kind(ctx.text, ctx.bot.questions.known) is not None
 
 
 def _help_text(ctx: Context) -> str:
-    return say(NAME, "help", ctx.lang, org=org_name(ctx.org, "sv"), org_en=org_name(ctx.org, "en"))
+    examples = ", ".join(f'"{q}"' for q in answerable_examples(ctx))
+    return say(NAME, "help", ctx.lang, org=org_name(ctx.org, "sv"), org_en=org_name(ctx.org, "en"), examples=examples)
+
+
+_CHECKED: dict[tuple[int, str, str], tuple[str, ...]] = {}
+
+
+def answerable_examples(ctx: Context) -> tuple[str, ...]:
+    """At most two example questions that the organisation's own documents answer (checked once per
+    organisation and language with retrieval), so that help never suggests a question it cannot answer."""
+    key = (id(ctx.bot.retriever), ctx.org, ctx.lang)
+    if key not in _CHECKED:
+        found = []
+        for q in load(NAME)["example_questions"].get(ctx.lang, []):
+            result = ctx.bot.retriever.search(q, ctx.org, ctx.answer_role)
+            if not result.abstain and result.hits:
+                found.append(str(q))
+            if len(found) == 2:
+                break
+        _CHECKED[key] = tuple(found)
+    return _CHECKED[key]
 
 
 def _menu(ctx: Context) -> tuple[Choice, ...]:
@@ -66,7 +122,7 @@ async def help_reply(ctx: Context) -> list[Reply]:
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    k = kind(ctx.text) or "help"
+    k = kind(ctx.text, ctx.bot.questions.known) or "help"
     if k == "thanks":
         return [Reply(text=say(NAME, "thanks", ctx.lang), intent="thanks", lang=ctx.lang, abstained=True)]
     if k == "greeting":

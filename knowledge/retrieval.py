@@ -15,6 +15,7 @@ code first.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from knowledge.encoders import Encoder
 from knowledge.index import DenseIndex, FieldIndex, LexicalIndex
 from knowledge.lexicon import Lexicon, Scope
 from knowledge.text import (
+    MAX_STEM,
     content_words,
     detect_lang,
     fold,
@@ -38,6 +40,9 @@ from knowledge.text import (
 )
 
 log = logging.getLogger(__name__)
+
+DENSE_MAX_CHARS = 2000  # about the 512 tokens the encoder reads
+_LONG_RUN = re.compile(rf"\S{{{MAX_STEM + 1},}}")
 
 
 @dataclass(slots=True)
@@ -161,7 +166,7 @@ class Retriever:
         for w in content_words(text):
             c = concepts.setdefault(w, _Concept(w, scale=t.meta_weight if is_meta(w) else 1.0))
             self._add_word_forms(c, w, 1.0)
-            if not c.forms and len(w) >= 6 and fold(w) not in self._known:
+            if not c.forms and 6 <= len(w) <= MAX_STEM and fold(w) not in self._known:
                 m = process.extractOne(fold(w), self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=t.fuzzy_cutoff)
                 if m and m[0][:1] == fold(w)[:1]:
                     self._add_word_forms(c, m[0], t.fuzzy_weight)
@@ -184,9 +189,11 @@ class Retriever:
         """The question as the encoder sees it: long questions lose their function words, since the
         encoder's cost grows with every token and function words carry little of the topic."""
         ws = words(text)
-        if len(ws) <= self.tuning.dense_max_words:
-            return text
-        return " ".join(w for w in ws if not is_stop(w)) or text
+        if len(ws) > self.tuning.dense_max_words:
+            text = " ".join(w for w in ws if not is_stop(w)) or text
+        # the encoder's tokenizer is slow on very long words, and reads at most 512 tokens anyway
+        text = _LONG_RUN.sub(lambda m: m.group(0)[:MAX_STEM], text)
+        return text[:DENSE_MAX_CHARS]
 
     def _weights(self, concepts: list[_Concept]) -> list[float]:
         """Each concept's weight: the idf of the word itself (text first, then example questions),

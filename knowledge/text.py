@@ -2,6 +2,11 @@
 
 Everything here is cheap and pure so that the lexical side of retrieval costs well under a
 millisecond per question. Stop words and language cues are data (`text.yaml`).
+
+Work is linear in the text and memory bounded, whatever a person sends: words longer than
+`MAX_STEM` characters are not stemmed (no policy word is that long) and never enter a cache, and
+compounds longer than `MAX_COMPOUND` are not split, so the caches hold at most
+`maxsize * MAX_STEM` characters of keys.
 """
 
 from __future__ import annotations
@@ -45,17 +50,28 @@ def fold(word: str) -> str:
 
 _SV = snowballstemmer.stemmer("swedish")
 _EN = snowballstemmer.stemmer("english")
+MAX_STEM = 48  # longer words are returned folded, not stemmed, and not cached
+MAX_COMPOUND = 40  # longer words are not split into compound parts
+CACHE_WORDS = 50_000  # per stemmer: at most CACHE_WORDS * MAX_STEM characters of keys
 
 
-@lru_cache(maxsize=50_000)
 def stem_sv(word: str) -> str:
-    """Swedish Snowball stem, folded."""
+    """Swedish Snowball stem, folded (a word longer than MAX_STEM only folded)."""
+    return _stem_sv(word) if len(word) <= MAX_STEM else fold(word)
+
+
+def stem_en(word: str) -> str:
+    """English Snowball stem (a word longer than MAX_STEM only folded)."""
+    return _stem_en(word) if len(word) <= MAX_STEM else fold(word)
+
+
+@lru_cache(maxsize=CACHE_WORDS)
+def _stem_sv(word: str) -> str:
     return fold(_SV.stemWord(word))
 
 
-@lru_cache(maxsize=50_000)
-def stem_en(word: str) -> str:
-    """English Snowball stem."""
+@lru_cache(maxsize=CACHE_WORDS)
+def _stem_en(word: str) -> str:
     return fold(_EN.stemWord(word))
 
 
@@ -91,8 +107,11 @@ def split_compound(word: str, vocab: frozenset[str] | set[str], min_part: int = 
     """Split a Swedish compound into two known parts ('drogproblem' -> ['drog', 'problem']).
 
     Tries every split point, allowing the linking letters 's' and 'e'; a part counts as known when
-    its folded stem is in `vocab`. Returns [] when no split leaves two known parts.
+    its folded stem is in `vocab`. Returns [] when no split leaves two known parts, and for words
+    longer than MAX_COMPOUND (so the work per word is bounded).
     """
+    if len(word) > MAX_COMPOUND:
+        return []
     w = fold(word)
     best: list[str] = []
     for i in range(min_part, len(w) - min_part + 1):

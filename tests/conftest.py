@@ -50,6 +50,8 @@ def clean_env(home: Path, cache: Path, extra: dict[str, str] | None = None) -> d
         {
             "CONDUCTBOT_HOME": str(home),
             "CONDUCTBOT_CACHE": str(cache),
+            # the function's secret keys go beside the data directory, never inside it
+            "CONDUCTBOT_SECRET_DIR": str(home.parent / f"{home.name}-secrets"),
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             "PYTHONIOENCODING": "utf-8",
@@ -114,7 +116,9 @@ class SessionIndex:
 def session_index(tmp_path_factory: pytest.TempPathFactory) -> SessionIndex:
     """`conductbot index` over the bundled corpus with the default encoder, into a fresh cache, once."""
     root = tmp_path_factory.mktemp("session-index")
-    cache = root / "cache"
+    # CONDUCTBOT_TEST_CACHE: a cache directory kept between runs (the index is reused while the corpus and
+    # the encoder are unchanged), for developers on a busy machine; CI builds a fresh one
+    cache = Path(os.environ["CONDUCTBOT_TEST_CACHE"]) if os.environ.get("CONDUCTBOT_TEST_CACHE") else root / "cache"
     r = run_cli(["index"], root / "home", cache, timeout=300)
     assert r.returncode == 0, str(r)
     return SessionIndex(cache, r)
@@ -139,7 +143,10 @@ class Cli:
 
     def configure(self, **settings: Any) -> Path:
         """Write `config.yaml` in the data directory (paths become strings)."""
-        data = {k: ([str(x) for x in v] if isinstance(v, list | tuple) else v) for k, v in settings.items()}
+        data = {
+            k: ([str(x) if isinstance(x, Path) else x for x in v] if isinstance(v, list | tuple) else v)
+            for k, v in settings.items()
+        }
         path = self.home / "config.yaml"
         self.home.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -125,6 +125,7 @@ class TeamsFrontEnd:
             locale=activity.locale,
             platform="teams",
             place=f"teams:{base_conversation(conv.id)}",
+            form=value is not None and "choice" not in value,  # text typed in the card form, not in the chat
         )
         replies = await self._handle(incoming, activity.locale)
         if not any(r.intent == anonymous_report.NAME for r in replies):

@@ -88,6 +88,16 @@ def outbox(cli: Cli, org: str = "vasteras") -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def secret_key(cli: Cli, org: str = "vasteras") -> str:
+    """The function's secret key file a first report made: outside the data directory, never inside it."""
+    folder = cli.home.parent / f"{cli.home.name}-secrets"
+    keys = sorted(folder.glob(f"{org}-*.secret"))
+    assert len(keys) == 1, f"one secret key for {org} in {folder}: {keys}"
+    assert not list(cli.home.rglob("*.secret")), "no secret key inside the data directory"
+    assert keys[0].stat().st_mode & 0o777 == 0o600, oct(keys[0].stat().st_mode)
+    return str(keys[0])
+
+
 def case_codes(cli: Cli) -> list[str]:
     return CODE.findall(admin(cli, "case", "list").stdout)
 
@@ -331,11 +341,20 @@ def test_report_is_posted_once_after_the_random_delay(cli: Cli) -> None:
     post = posts[0]
     assert set(post) == {"id", "channel", "thread", "text"}, post
     assert post["channel"] == "whistleblower" and post["thread"] is None and post["id"], post
-    assert post["text"].startswith(f"Anonymous report {code}"), post
-    assert report in post["text"] and phrase not in post["text"], post
+    assert post["text"].startswith(f"Anonymous report {code} mottagen"), post
+    # by default the channel gets a notice with the deadlines, never the report or the passphrase
+    assert report not in post["text"] and phrase not in post["text"], post
+    assert "Bekräfta mottagandet senast" in post["text"] and "conductbot case show" in post["text"], post
 
     assert tick(cli, t0 + 31 * 60) == ["nothing due"]
     assert len(outbox(cli)) == 1, "a delivered report is not posted again"
+
+    # an organisation that opts in to `report_post: full` gets the text in the channel too
+    cli.configure(report_delay_seconds=[600, 1200], report_post="full")
+    code2, phrase2 = send_report(cli, report, user="reporter-2")
+    assert tick(cli, time.time() + 30 * 60) == [f"vasteras: report {code2}"]
+    full = outbox(cli)[-1]["text"]
+    assert full.startswith(f"Anonymous report {code2}") and report in full and phrase2 not in full, full
 
 
 # -- 3. follow-up by the reporter and by a handler ----------------------------------------------------
@@ -355,7 +374,7 @@ def test_follow_up_by_reporter_and_handler(cli: Cli) -> None:
     wrong = "aaaaa-bbbbb-ccccc-ddddd-eeeee"
     (_, (bad, unknown, ask, status)), shown = concurrently(
         lambda: talk(cli, [f"{code} {wrong}", f"VB-ZZZZ-ZZZZ {phrase}", code, phrase], "--user", "reporter-phone"),
-        lambda: admin(cli, "case", "show", code).stdout,
+        lambda: admin(cli, "case", "show", code, "--key", secret_key(cli)).stdout,
     )
     assert "Koden eller lösenfrasen stämmer inte." in bad and report not in bad, bad
     assert unknown == bad, (unknown, bad)
@@ -383,7 +402,7 @@ def test_follow_up_by_reporter_and_handler(cli: Cli) -> None:
     assert len(posts) == 2, posts
     assert posts[1]["thread"] == report_post["id"], "the addition is a reply in the report's thread"
     assert posts[1]["text"].startswith(f"Anonymous report {code}: ny information"), posts[1]
-    assert addition in posts[1]["text"], posts[1]
+    assert addition not in posts[1]["text"], "the channel gets a notice of the addition, not its text"
     assert answer not in json.dumps(posts, ensure_ascii=False), "a handler's answer is not posted back"
 
     # closed: the reporter still sees the status but cannot add; deleted: gone at once
@@ -426,7 +445,7 @@ def test_an_early_addition_waits_for_its_report_and_joins_its_thread(cli: Cli) -
     tick(cli, t0 + 30 * 60)
     posts = outbox(cli)
     assert len(posts) == 2, posts
-    (report,) = [p for p in posts if p["text"].startswith(f"Anonymous report {code}\n")]
+    (report,) = [p for p in posts if p["text"].startswith(f"Anonymous report {code} mottagen")]
     (addition,) = [p for p in posts if p["text"].startswith(f"Anonymous report {code}: ny information")]
     assert addition["thread"] == report["id"], f"the addition is not in the report's thread: {posts}"
     assert posts.index(report) < posts.index(addition), f"the addition was posted before its report: {posts}"
@@ -466,7 +485,7 @@ def test_the_reporter_identity_is_in_no_byte_anywhere(cli: Cli) -> None:
     for name, args in (
         ("tick1", ("tick", "--now", iso(t0 + 30 * 60))),
         ("reply", ("case", "reply", code, "Vi har tagit emot rapporten.")),
-        ("show", ("case", "show", code)),
+        ("show", ("case", "show", code, "--key", secret_key(cli))),
     ):
         r = admin(cli, *args, verbose=True)
         logs.update({f"{name}.stdout": r.stdout, f"{name}.stderr": r.stderr})
@@ -488,7 +507,7 @@ def test_the_reporter_identity_is_in_no_byte_anywhere(cli: Cli) -> None:
 
     posts = outbox(cli)
     assert len(posts) == 2 and posts[0]["text"].startswith(f"Anonymous report {code}"), posts
-    assert "Mallorca" in posts[1]["text"], posts
+    assert "Mallorca" not in posts[1]["text"] and code in posts[1]["text"], posts
     for post in posts:
         assert set(post) == {"id", "channel", "thread", "text"}, post
     blobs["posts"] = json.dumps(posts, ensure_ascii=False).encode()
@@ -496,7 +515,7 @@ def test_the_reporter_identity_is_in_no_byte_anywhere(cli: Cli) -> None:
 
     # the search reads what it claims to: the live database files, the logs, the posts
     for name in ("chat1:conductbot.sqlite3-wal", "chat2:conductbot.sqlite3-shm", "end:conductbot.sqlite3",
-                 "end:keys/vasteras.secret", "end:outbox/vasteras.jsonl"):  # fmt: skip
+                 "end:keys/vasteras.public", "end:outbox/vasteras.jsonl"):  # fmt: skip
         assert name in blobs, sorted(blobs)
     assert all("handled intent=" in logs[f"{n}.stderr"] for n in ("chat1", "chat2")), "-v logs were captured"
     assert "chat1:conductbot.sqlite3-wal" in where(code, blobs) and "posts" in where(code, blobs)
@@ -544,7 +563,7 @@ def test_report_text_and_passphrase_are_not_in_the_database_files(cli: Cli) -> N
     for label, files in (("sent", while_running), ("closed", after_exit), ("ticked", after_tick)):
         for needle in (*words, phrase, "pelikanbudgeten", "snöleopardkontot"):
             assert not where(needle, files), f"{label}: {needle!r} is readable in {where(needle, files)}"
-    shown = admin(cli, "case", "show", code).stdout
+    shown = admin(cli, "case", "show", code, "--key", secret_key(cli)).stdout
     assert report in shown and answer in shown and "snöleopardkontot" in shown, shown
 
     (pass_hash,) = query(cli.home, f"SELECT pass_hash FROM cases WHERE code='{code}'")[0]
@@ -562,7 +581,7 @@ def test_bad_input_is_refused_and_nothing_is_half_stored(cli: Cli) -> None:
         "long": huge,
         "bell": "Larmet\x07 gick på kontoret.",
         "ansi": "Se \x1b[31mrött\x1b[0m i rapporten.",
-        "zwsp": "Det finns en dold\u200btext i rapporten om fakturorna.",
+        "bidi": "Fakturan \u202eavgöra\u202c gäller.",
         "channel": "<!channel> titta på detta.",
         "here": "@here någon stjäl.",
         "user": "Fråga <@U123> om saken.",
@@ -571,9 +590,9 @@ def test_bad_input_is_refused_and_nothing_is_half_stored(cli: Cli) -> None:
     lines = ["/anmäl", *bad.values(), "avbryt"]
     _, replies = talk(cli, lines, "--user", "fia")
     r = dict(zip(bad, replies[1:-1], strict=True))
-    assert "för lång" in r["long"] and "100000" in r["long"] and "8000" in r["long"], r["long"][:300]
+    assert "för lång" in r["long"] and "100000" in r["long"], r["long"][:300]  # the message limit (or 8000)
     assert huge[:200] not in r["long"], "the refused text is not echoed back"
-    for k in ("bell", "ansi", "zwsp"):
+    for k in ("bell", "ansi", "bidi"):
         assert "kontrolltecken" in r[k], (k, r[k])
     for k in ("channel", "here", "user", "teams"):
         assert "omnämnanden" in r[k], (k, r[k])
@@ -596,8 +615,16 @@ def test_bad_input_is_refused_and_nothing_is_half_stored(cli: Cli) -> None:
     assert case_codes(cli) == [code]
     assert tick(cli, time.time() + 31 * 60) == [f"vasteras: report {code}"]
     (post,) = outbox(cli)
-    assert markup in post["text"], post
-    assert markup in admin(cli, "case", "show", code).stdout, "the stored report is the text as written"
+    assert markup not in post["text"] and code in post["text"], post
+    assert markup in admin(cli, "case", "show", code, "--key", secret_key(cli)).stdout, "stored as written"
+
+    # harmless Unicode is welcome: emoji sequences, soft hyphens and zero-width spaces (normalised)
+    kind = "Kollegan 👩‍💻 fakturerar dub\u00adbelt via sin firma\u200b varje månad."
+    _, (_, review2, thanks2) = talk(cli, ["/anmäl", kind, "Skicka"], "--user", "fia2")
+    assert "Vill du skicka den?" in review2 and "👩‍💻" in review2, review2
+    code2, _ = sent(thanks2)
+    stored = admin(cli, "case", "show", code2, "--key", secret_key(cli)).stdout
+    assert "Kollegan 👩‍💻 fakturerar dubbelt via sin firma varje månad." in stored, stored
 
 
 def test_typing_the_send_label_sends_the_reviewed_report(cli: Cli) -> None:
@@ -611,7 +638,7 @@ def test_typing_the_send_label_sends_the_reviewed_report(cli: Cli) -> None:
     assert "Skriv din rapport" in intro, intro
     assert "Vill du skicka den?" in review and "[1] Skicka" in review, review
     code, _ = sent(thanks)
-    assert draft in admin(cli, "case", "show", code).stdout
+    assert draft in admin(cli, "case", "show", code, "--key", secret_key(cli)).stdout
 
 
 # -- 7. deadlines and retention, with a controlled clock ---------------------------------------------
@@ -626,7 +653,8 @@ def test_deadline_reminders_fire_once_and_stop_when_handled(cli: Cli) -> None:
     a, _ = sent(replies[2])
     b, _ = sent(replies[5])
     posts = outbox(cli)  # delay 0: the chat itself posted both reports
-    assert [p["text"].split("\n")[0] for p in posts] == [f"Anonymous report {a}", f"Anonymous report {b}"], posts
+    heads = [p["text"].split("\n")[0] for p in posts]
+    assert [h.split(" mottagen")[0] for h in heads] == [f"Anonymous report {a}", f"Anonymous report {b}"], posts
     thread_a = posts[0]["id"]
     admin(cli, "case", "reply", b, "Tack, vi återkommer.")  # B: feedback given at once
 

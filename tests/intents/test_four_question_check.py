@@ -216,7 +216,9 @@ def test_cancel_stops_and_other_questions_leave_the_check_waiting(cli):
     assert asks_nothing(r[3]), "after cancelling, 'ja' answers no question"
     assert_asks(r[4], 1, "sv", "employees")
     assert "förnedras och blir behandlad annorlunda" in r[5], "an ordinary question is answered normally"
-    assert asks_nothing(r[5])
+    # ... and the check's question is asked again after it, so that the next short answer answers the check
+    assert "Vi var på fråga 1 av 4." in r[5] and "👍" not in r[5], r[5]
+    assert_asks(r[5], 1, "sv", "employees")
     assert "Vi var på fråga 1 av 4." in r[6]
     assert_asks(r[6], 1, "sv", "employees")
     assert_asks(r[7], 2, "sv", "employees")

@@ -1,0 +1,58 @@
+"""A bounded pool for CPU-heavy work (retrieval), so that no message holds up the event loop.
+
+Retrieval encodes the question (onnxruntime / numpy release the GIL while they compute) and scores
+passages; run on the event loop it would delay every other person's acknowledgement. `Workers.run`
+runs a function in a small thread pool and awaits it. At most `limit` calls run at once and at most
+`queue` more wait; beyond that `Busy` is raised at once, and the bot says it is busy, rather than
+building an unbounded backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _lower_priority(nice: int) -> None:
+    """Run this worker thread (and the encoder threads it starts) below the event loop's priority, so
+    that acknowledgements get a core even while both cores encode (Linux: nice is per thread)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+
+
+class Busy(RuntimeError):
+    """More work is waiting than the queue bound allows."""
+
+
+class Workers:
+    """A thread pool of `limit` workers with room for `queue` waiting calls."""
+
+    def __init__(self, limit: int = 2, queue: int = 64, nice: int = 5) -> None:
+        self.limit = limit
+        self.queue = queue
+        self._pool = ThreadPoolExecutor(
+            max_workers=limit, thread_name_prefix="conductbot-work", initializer=_lower_priority, initargs=(nice,)
+        )
+        self._admitted = 0
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        """`fn(*args)` in a worker thread; raises Busy when `limit + queue` calls are already admitted."""
+        if self._admitted >= self.limit + self.queue:
+            raise Busy(f"{self._admitted} calls admitted")
+        self._admitted += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        finally:
+            self._admitted -= 1
+
+    def close(self) -> None:
+        """Stop accepting work; running calls finish in their threads."""
+        with contextlib.suppress(RuntimeError):
+            self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,65 @@
+"""Reading a short answer against the question the bot asked: yes, no, not sure, or cancel.
+
+Every question the bot asks has a pending answer type kept with the conversation (a yes/no, a role,
+one of the offered choices, free text). This module reads the yes/no kind: "ja", "ok", "ja, det är det",
+"yes please", "no, not really", "nej det hjälpte inte", "tja", "kanske". A long message, or a question of
+its own, is not an answer: the caller then treats it as something new. The phrases are data
+(`answers.yaml`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from intents.phrases import load
+from knowledge.text import fold, normalize
+
+KINDS = ("cancel", "unsure", "no", "yes")
+_TOKEN = re.compile(r"[a-z0-9åäöéü']+")
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(fold(t) for t in _TOKEN.findall(normalize(text).replace("’", "'")))
+
+
+@cache
+def _phrases() -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+    data = load("answers")
+    out = []
+    for kind in data["order"]:
+        phrases = sorted({_tokens(str(p)) for p in data[kind]} - {()}, key=len, reverse=True)
+        out.append((str(kind), tuple(phrases)))
+    return tuple(out)
+
+
+def read(text: str, max_words: int | None = None) -> str | None:
+    """'yes', 'no', 'unsure' or 'cancel' when the message answers a yes/no question, else None."""
+    toks = _tokens(text)
+    limit = max_words if max_words is not None else int(load("answers")["max_words"])
+    if not toks or len(toks) > limit:
+        return None
+    if "?" in text and len(toks) > 3:
+        return None  # a question of its own
+    best: tuple[int, str] | None = None
+    for kind, phrases in _phrases():
+        for ph in phrases:
+            if toks[: len(ph)] == ph and (best is None or len(ph) > best[0]):
+                best = (len(ph), kind)
+                break
+    if best is None:
+        return None
+    n, kind = best
+    rest = toks[n:]
+    if kind == "yes" and _negated(rest):
+        return "no"  # "ja, inte riktigt" / "yes, not really"
+    return kind
+
+
+def _negated(rest: tuple[str, ...]) -> bool:
+    return bool(rest) and rest[0] in ("inte", "not", "no", "nej")
+
+
+def is_answer(text: str) -> bool:
+    """True when the message is a short yes/no/unsure/cancel answer."""
+    return read(text) is not None

@@ -1,0 +1,125 @@
+"""Who is involved: the person concerned in what someone describes, and what the code says when that is the
+person one would normally tell, or when the asker is the one receiving the report.
+
+"min gruppledare trakasserar mig" (the code says: talk to your group leader first) gets what else the code
+says about whom to turn to, or plainly that it names no one else; a manager asking what to do when an
+employee tells them something gets the code's expectations of managers. Everything quoted is the
+organisation's own text; nothing names a channel the documents do not. Data: `involved.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from intents.phrases import load, say
+from knowledge.text import fold, normalize
+
+if TYPE_CHECKING:
+    from bot.core import Context
+    from knowledge.corpus import Passage
+
+NAME = "involved"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _folded(text: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() or ch in "'’" else " " for ch in fold(normalize(text)))
+    return " " + " ".join(cleaned.split()) + " "
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return load(NAME)
+
+
+@cache
+def _parties() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((k, tuple(_folded(w).rstrip() for w in v)) for k, v in _data()["parties"].items())
+
+
+def parties(text: str) -> list[str]:
+    """The kinds of people the message is about, most specific first ('manager', 'member', ...)."""
+    t = _folded(text)
+    found: list[str] = []
+    for kind, words in _parties():
+        if any(w in t for w in words):
+            found.append(kind)
+    if "managers_manager" in found and "manager" in found:
+        found.remove("manager")  # "chefens chef" names the manager's manager, not the manager
+    return found
+
+
+def follow_up(text: str) -> bool:
+    """True for an elliptical message that carries the previous topic ("och om det är min chef?")."""
+    t = _folded(text)
+    if len(t.split()) > 10:
+        return False
+    if any(t.startswith(_folded(w).rstrip() + " ") for w in _data()["follow_up"]):
+        return True
+    return len(t.split()) <= 8 and any(_folded(w) in t for w in _data()["follow_up_words"])
+
+
+def is_target(role: str, found: list[str]) -> str | None:
+    """The usual person to tell, when they are the one involved ('manager' for an employee), else None."""
+    usual = _data()["usual"].get(role)
+    if usual in found:
+        return str(usual)
+    if usual == "manager" and "managers_manager" in found:
+        return "managers_manager"
+    return None
+
+
+def names_usual(rule_text: str, target: str) -> bool:
+    """True when a rule sends the person to the usual one (their manager, their group leader)."""
+    key = "manager" if target == "managers_manager" else target
+    t = _folded(rule_text)
+    return any(f" {_folded(w).strip()}" in t for w in _data()["usual_words"].get(key, []))
+
+
+def is_receiver(role: str, found: list[str]) -> bool:
+    """True when the asker is the one a report reaches (a manager told by an employee)."""
+    return any(p in found for p in _data()["receiving"].get(role, []))
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(" ".join(text.split())) if s.strip()]
+
+
+def alternatives(passages: list[Passage], skip: str | None = None) -> list[str]:
+    """Sentences of these passages that name someone else to turn to (verbatim)."""
+    cues = [_folded(c).strip() for c in _data()["alternatives"]]
+    out = []
+    for p in passages:
+        for s in _sentences(p.text):
+            t = _folded(s)
+            if any(f" {c}" in t for c in cues) and s not in out:
+                out.append(s)
+    return out
+
+
+def role_passages(ctx: Context, role: str) -> list[Passage]:
+    """The organisation's passages in documents written for this role."""
+    return [p for p in ctx.bot.retriever.corpus.passages if p.org == ctx.org and role in p.doc.audiences]
+
+
+def receiver_passage(ctx: Context, role: str) -> Passage | None:
+    """The passage of the role's own document that says what is expected of the one receiving (by section
+    name first, then by text)."""
+    words = [_folded(w).strip() for w in _data()["receiver_words"].get(role, [])]
+    candidates = role_passages(ctx, role)
+    for field in ("section", "text"):
+        for p in candidates:
+            t = _folded(getattr(p, field))
+            if any(f" {w}" in t for w in words):
+                return p
+    return None
+
+
+def phrase(key: str, lang: str, **values: object) -> str:
+    return say(NAME, key, lang, **values)
+
+
+def person(kind: str, lang: str) -> str:
+    return str(_data()[lang]["names"].get(kind, kind))
