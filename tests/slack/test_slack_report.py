@@ -27,7 +27,7 @@ PHRASE = re.compile(r"[a-z2-9]{5}(?:-[a-z2-9]{5}){4}")
 REPORT = "Min chef tar emot presentkort varje vecka från leverantören Fjärrvärme Nord och delar ut uppdragen."
 ANSWER = "Tack, vi utreder detta noga."
 # the core refuses secret text typed in the chat and seals the flow into the form (issue 11)
-CORE_FORMS = "flow_token" in (REPO / "intents" / "anonymous_report.py").read_text(encoding="utf-8")
+CORE_FORMS = any("flow_token" in p.read_text(encoding="utf-8") for p in (REPO / "intents").glob("*.py"))
 needs_core = pytest.mark.skipif(not CORE_FORMS, reason="the core's side of the private form is not merged yet")
 
 
