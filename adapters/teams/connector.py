@@ -5,9 +5,9 @@ from a thread pool, which at 50 activities a second cost more CPU than answering
 one aiohttp session for the process. Tokens (when an app id is configured) come from the Microsoft 365
 Agents SDK's MSAL provider (acquired in a worker thread, cached by MSAL).
 
-A post that the connector refuses with 429 (after its Retry-After) or a 5xx, or whose connection
-fails before an answer, is tried again with backoff, up to `RETRIES` times; a timeout is not retried
-(the post may have arrived).
+A post that the connector refuses with 429 (after its Retry-After) or a 5xx, or that cannot connect,
+is tried again with backoff, up to `RETRIES` times; a timeout or a connection lost after the request
+went out is not retried and surfaces as a TimeoutError ("maybe delivered", bot/delivery.py).
 """
 
 from __future__ import annotations
@@ -85,10 +85,15 @@ class Connector:
                         raise ConnectorError(f"connector answered {resp.status} to {method}")
                     wait = _wait(resp, attempt)
                     log.info("connector answered %d to %s; retrying in %.1f s", resp.status, method, wait)
-            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
-                if isinstance(exc, aiohttp.ServerTimeoutError) or attempt == RETRIES:
+            except aiohttp.ClientConnectorError as exc:  # no connection was made: certainly not posted
+                if attempt == RETRIES:
                     raise ConnectorError(f"connector unreachable for {method}: {type(exc).__name__}") from None
                 wait = _wait(None, attempt)
+            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
+                if isinstance(exc, asyncio.TimeoutError):
+                    raise  # "maybe posted": the delivery loop must not post it again
+                # the connection broke after the request went out: maybe posted, so not tried again
+                raise TimeoutError(f"connection lost during {method}: maybe delivered") from None
             await asyncio.sleep(wait)
         raise ConnectorError(f"connector gave up on {method}")
 
