@@ -45,13 +45,15 @@ class TeamsFrontEnd:
         self.app_id = app_id
         self.connector = connector
         self.config = settings.teams or {}
-        self.references = References(bot.store.db)
+        self.references = References(bot.store.db, bot.store.pseudonym, bot.cases.keys.local_box)
         self.graph: Graph | None = None
         self._roles: dict[str, tuple[str | None, float]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def setup(self) -> None:
         await self.references.setup()
+        if self.references.forget not in self.bot.forget_hooks:
+            self.bot.forget_hooks.append(self.references.forget)
 
     # ---- a turn -----------------------------------------------------------------------------------
 
