@@ -81,7 +81,7 @@ class Inbox:
         now = self.clock()
         if now - self._purged > PURGE_EVERY:
             self._purged = now
-            await self._write("DELETE FROM inbox WHERE expires < ? AND state = 'done'", (now,))
+            await self._write("DELETE FROM inbox WHERE expires < ? AND state != 'owed'", (now,))
         sealed = self._box.encrypt(request) if request is not None else None
         cur = await self._write(
             "INSERT OR IGNORE INTO inbox(key, received, expires, state, sealed) VALUES (?, ?, ?, ?, ?)",
