@@ -110,6 +110,12 @@ async def _later(seconds: float, coro: object) -> None:
     await coro  # type: ignore[misc]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -124,6 +130,7 @@ def main() -> int:
     fake = FakeSlack().start()
     app = start_server(Path(tempfile.mkdtemp(prefix="bench-slack-")), cache, fake)
     try:
+        cpu0 = cpu_seconds(app.proc.pid)
         t0 = time.perf_counter()
         latencies, statuses, channels = asyncio.run(load(app.url, args.events, args.rate))
         sent_s = time.perf_counter() - t0
@@ -135,6 +142,7 @@ def main() -> int:
                 break
             time.sleep(0.2)
         time.sleep(2.0)  # let late duplicates (if any) arrive
+        cpu = cpu_seconds(app.proc.pid) - cpu0
         last = max((c.at for c in fake.of("chat.postMessage")), default=0.0)
         posts = Counter((c.args["channel"], c.args["text"]) for c in fake.of("chat.postMessage"))
         answered = {ch for ch, _ in posts}
@@ -149,6 +157,7 @@ def main() -> int:
         print(f"events answered: {len(wanted & answered)}/{len(wanted)}; answered twice: {len(twice)}")
         first = fake.of("chat.postMessage")[0].at
         print(f"messages posted: {sum(posts.values())}; the last {last - first:.1f} s after the first")
+        print(f"server CPU: {cpu:.1f} s, {cpu / args.events * 1000:.1f} ms per event")
         ok = not missing and not twice and pct(latencies, 99) <= 100 and set(statuses) == {200}
         print("OK" if ok else "FAILED")
         return 0 if ok else 1

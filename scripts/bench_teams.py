@@ -29,7 +29,7 @@ import aiohttp
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests" / "fakes"), str(REPO / "tests"), str(REPO / "scripts")]
 
-from bench_slack import pct, questions  # noqa: E402
+from bench_slack import cpu_seconds, pct, questions  # noqa: E402
 from fake_teams import FakeConnector  # noqa: E402
 from teams_harness import activity, start_server, stop_server  # noqa: E402
 
@@ -70,6 +70,7 @@ def main() -> int:
     fake = FakeConnector().start()
     app = start_server(Path(tempfile.mkdtemp(prefix="bench-teams-")), cache, fake)
     try:
+        cpu0 = cpu_seconds(app.proc.pid)
         t0 = time.perf_counter()
         latencies, statuses, sent = asyncio.run(load(app.url, fake.url, args.activities, args.rate))
         took = time.perf_counter() - t0
@@ -80,6 +81,7 @@ def main() -> int:
                 break
             time.sleep(0.2)
         time.sleep(2.0)
+        cpu = cpu_seconds(app.proc.pid) - cpu0
         replies = Counter(
             (s.body.get("replyToId"), json.dumps(s.body.get("attachments") or s.body.get("text"))) for s in fake.sent
         )
@@ -94,6 +96,7 @@ def main() -> int:
             f"activities answered: {len(set(sent) & answered)}/{len(sent)}; answered twice: {len(twice)}; "
             f"in the wrong conversation: {len(wrong_place)}"
         )
+        print(f"server CPU: {cpu:.1f} s, {cpu / args.activities * 1000:.1f} ms per activity")
         ok = set(sent) <= answered and not twice and not wrong_place and pct(latencies, 99) <= 100
         ok = ok and set(statuses) == {201}
         print("OK" if ok else "FAILED")

@@ -81,21 +81,28 @@ class Inbox:
         now = self.clock()
         if now - self._purged > PURGE_EVERY:
             self._purged = now
-            await self.db.execute("DELETE FROM inbox WHERE expires < ? AND state = 'done'", (now,))
+            await self._write("DELETE FROM inbox WHERE expires < ? AND state != 'owed'", (now,))
         sealed = self._box.encrypt(request) if request is not None else None
-        cur = await self.db.execute(
+        cur = await self._write(
             "INSERT OR IGNORE INTO inbox(key, received, expires, state, sealed) VALUES (?, ?, ?, ?, ?)",
             (key, now, now + ttl, "owed" if request is not None else "done", sealed),
         )
         fresh = cur.rowcount == 1
-        await self.db.commit()
         self.counts["accepted" if fresh else "repeated"] += 1
         return fresh
 
     async def done(self, key: str) -> None:
         """The owed answer was given: keep only the key (for repeats) until it expires."""
-        await self.db.execute("UPDATE inbox SET state = 'done', sealed = NULL WHERE key = ?", (key,))
-        await self.db.commit()
+        await self._write("UPDATE inbox SET state = 'done', sealed = NULL WHERE key = ?", (key,))
+
+    async def _write(self, sql: str, params: tuple[Any, ...]) -> aiosqlite.Cursor:
+        """One statement, committed at once, unless another part of the bot has a transaction open on the
+        shared connection (cases.create): then it joins that one, so as not to commit half of it."""
+        joined = self.db.in_transaction
+        cur = await self.db.execute(sql, params)
+        if not joined:
+            await self.db.commit()
+        return cur
 
     async def owed(self) -> list[tuple[str, bytes]]:
         """Claim what was owed before this process started: (key, request) pairs, each claimed once."""

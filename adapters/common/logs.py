@@ -21,3 +21,9 @@ def hold_at_warning(*names: str) -> None:
         logger = logging.getLogger(name)
         if logger.level < logging.WARNING:
             logger.setLevel(logging.WARNING)
+
+
+def mute(*names: str) -> None:
+    """Silence these loggers entirely (ones that log what a request contained when they refuse it)."""
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)

@@ -273,26 +273,14 @@ def replies_view(replies: list[Reply], lang: str, meta: dict[str, str], kind: st
     return view
 
 
-def home_view(lang: str, org_name: str, role: str | None, profile_lang: str) -> dict[str, Any]:
-    """The App Home tab: what the bot does, the person's profile, and buttons to start."""
-    role_name = word(f"roles.{role}", lang) if role else word("home_role_unknown", lang)
-    profile = word("home_profile", lang, org=escape(org_name), role=role_name, lang=word(f"langs.{profile_lang}", lang))
-    labels = word("home_buttons", lang)
+def working_view(lang: str) -> dict[str, Any]:
+    """A modal that says the bot is still working; the answer replaces it (views.update)."""
     return {
-        "type": "home",
-        "blocks": [
-            {"type": "header", "text": plain(word("home_title", lang), 150)},
-            {"type": "section", "text": {"type": "mrkdwn", "text": word("home_intro", lang).strip()}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": word("home_can", lang).strip()}},
-            {"type": "divider"},
-            {"type": "section", "text": {"type": "mrkdwn", "text": profile}},
-            {
-                "type": "actions",
-                "block_id": "home",
-                "elements": [
-                    {"type": "button", "action_id": f"home:{key}", "text": plain(labels[key]), "value": key}
-                    for key in ("fqc", "report", "profile")
-                ],
-            },
-        ],
+        "type": "modal",
+        "callback_id": VIEW_ID,
+        "notify_on_close": False,
+        "private_metadata": metadata({"final": "1"}),
+        "title": plain(word("modal_title.report", lang), MODAL_TITLE_MAX),
+        "close": plain(word("close", lang)),
+        "blocks": sections(word("working", lang)),
     }

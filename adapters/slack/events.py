@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from adapters.slack import blocks as bk
+from adapters.slack.home import home_view
 from adapters.slack.where import TTLCache, Where
 from bot.config import Settings
 from bot.core import Bot
@@ -90,5 +91,5 @@ class Events:
         profile = await store.profile(store.pseudonym("slack", user))
         org = org or profile.org or self.settings.default_org
         lang = profile.lang or ("en" if (locale or "").startswith("en") else "sv")
-        view = bk.home_view(lang, org_name(org, lang), role or profile.role, lang)
+        view = home_view(lang, org_name(org, lang), role or profile.role, lang)
         await self.client.views_publish(user_id=user, view=view)

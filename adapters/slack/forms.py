@@ -8,6 +8,7 @@ the next view, returned in the acknowledgement; nothing of the form is posted to
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -21,9 +22,13 @@ from intents.phrases import load as load_phrases
 
 log = logging.getLogger(__name__)
 
+SUBMIT_WAIT = 2.3  # seconds the core may take before a submit is acknowledged with "one moment"
+
 
 class Forms:
     """The click and form listeners of a Slack front end (a mixin of `SlackFrontEnd`)."""
+
+    submit_wait: float = SUBMIT_WAIT
 
     async def on_choice(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
@@ -140,15 +145,28 @@ class Forms:
             text = str(field["text"].get("value") or "")
         choice = None if field else (meta.get("s") or None)
         where = _form_where(meta.get("c"), meta.get("p"))
-        replies = await self.converse(
-            where, team, user, text=text, choice=choice, form=True, flow_token=meta.get("t", ""), private=True
+        answer = asyncio.ensure_future(
+            self.converse(
+                where, team, user, text=text, choice=choice, form=True, flow_token=meta.get("t", ""), private=True
+            )
         )
+        done, _ = await asyncio.wait({answer}, timeout=self.submit_wait)
+        if not done:
+            # Slack takes the acknowledgement for 3 s only: say "one moment", and show the answer with
+            # views.update (the one case where what the form shows travels in a Web API call: better
+            # than a case code and passphrase the reporter never sees)
+            await ack(response_action="update", view=bk.working_view(_lang_of(view)))
+            replies = await answer or [_failed()]
+            new = bk.replies_view(replies, replies[0].lang, _form_meta(where), meta.get("k", ""), _max())
+            await self.client.views_update(view_id=str(view.get("id") or ""), view=new)
+            return
+        replies = answer.result()
         errors = [r for r in replies if r.meta.get("error")]
         if errors and field is not None:
             await ack(response_action="errors", errors={"text": errors[0].text[:300]})
             return
         if not replies:
-            replies = [Reply(text=bk.word("error", "sv"), intent="error", private=True)]
+            replies = [_failed()]
         lang = replies[0].lang
         new = bk.replies_view(replies, lang, _form_meta(where), meta.get("k", ""), _max())
         await ack(response_action="update", view=new)
@@ -165,6 +183,16 @@ class Forms:
         await self.converse(
             where, team, user, choice="report:cancel", form=True, flow_token=meta.get("t", ""), private=True
         )
+
+
+def _failed() -> Reply:
+    return Reply(text=bk.word("error", "sv"), intent="error", private=True)
+
+
+def _lang_of(view: dict[str, Any]) -> str:
+    """The language a modal is written in, from its title (the form's own words)."""
+    title = str((view.get("title") or {}).get("text") or "")
+    return "en" if title in {bk.word(f"modal_title.{k}", "en") for k in ("report", "passphrase", "addition")} else "sv"
 
 
 def _form_where(conversation: str | None, place: str | None) -> Where:

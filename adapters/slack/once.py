@@ -60,7 +60,9 @@ class Once:
         inbox = self.inbox
         if inbox is None or not key or req.context.get("resume") == key:
             return await next()
-        request = json.dumps({"mode": req.mode, "body": req.raw_body, "type": _content_type(req)}) if owed else None
+        # over HTTP the raw body (it is what the signature covers); in Socket Mode the parsed payload
+        raw = req.raw_body if req.mode == "http" else json.dumps(req.body, ensure_ascii=False)
+        request = json.dumps({"mode": req.mode, "body": raw, "type": _content_type(req)}) if owed else None
         if not await inbox.accept(key, ttl, request.encode("utf-8", "surrogatepass") if request else None):
             retry = (req.headers.get("x-slack-retry-num") or ["-"])[0]
             log.info("dropped a repeated %s (retry %s)", key.split(":")[1], retry)
@@ -100,8 +102,9 @@ class Once:
             headers["x-slack-signature"] = SignatureVerifier(self.signing_secret).generate_signature(
                 timestamp=ts, body=raw
             )
+        body: str | dict[str, Any] = raw if mode == "http" else json.loads(raw)
         response = await self.app.async_dispatch(
-            AsyncBoltRequest(body=raw, headers=headers, context={"resume": key}, mode=mode)
+            AsyncBoltRequest(body=body, headers=headers, context={"resume": key}, mode=mode)
         )
         if response.status != 200 and self.inbox is not None:
             await self.inbox.done(key)

@@ -52,6 +52,8 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     front = SlackFrontEnd(
         bot, settings, token, secret, os.environ.get("SLACK_API_URL"), socket_mode=socket_mode, inbox=inbox
     )
+    if os.environ.get("CONDUCTBOT_SLACK_SUBMIT_WAIT"):  # how long a modal submit waits for its answer (tests)
+        front.submit_wait = float(os.environ["CONDUCTBOT_SLACK_SUBMIT_WAIT"])
     resuming: list[asyncio.Task[Any]] = []
     mounted = Mounted("slack", sender=SlackSender(front.client), info={"mode": "socket" if socket_mode else "http"})
     if socket_mode:

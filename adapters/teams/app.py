@@ -1,8 +1,9 @@
 """The Teams front end: Bot Framework activities around `Bot.handle`.
 
-Everything botbuilder-specific lives in adapters/teams/ (Microsoft has archived the Bot Framework SDK
-in favour of the Microsoft 365 Agents SDK; a move touches only this folder). Personal chats are one
-conversation each; in a channel, each reply chain (`<channel id>;messageid=<root>`) is one.
+Activities are the Microsoft 365 Agents SDK's schema (`microsoft_agents.activity.Activity`), checked and
+authenticated in adapters/teams/server.py; replies go through a small client of the connector REST API
+(connector.py). Personal chats are one conversation each; in a channel, each reply chain
+(`<channel id>;messageid=<root>`) is one.
 
 The anonymous report's text, passphrase and additions are typed into a dialog (a task module) that a
 card's button opens, never into the chat; every later step of the flow (the review, the case code and
@@ -13,19 +14,16 @@ message in the chat's history. No conversation reference is stored for that flow
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import time
 from typing import Any
 
-import aiosqlite
-from botbuilder.core import InvokeResponse, TurnContext
-from botbuilder.core.cloud_adapter_base import CloudAdapterBase
-from botbuilder.schema import Activity
+from microsoft_agents.activity import Activity
 
 from adapters.teams import cards
 from adapters.teams.connector import Connector, Graph
+from adapters.teams.references import References, base_conversation
 from bot.config import Settings
 from bot.core import Bot
 from bot.types import ROLES, Choice, Incoming, Reply
@@ -38,86 +36,39 @@ FORM_KINDS = ("report", "passphrase", "addition")
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/emea/"
 
 
-def base_conversation(conversation_id: str) -> str:
-    """A channel's conversation id without the reply chain (`;messageid=...`)."""
-    return conversation_id.split(";", 1)[0]
-
-
-class References:
-    """Conversation references for proactive messages, in the bot's database (no user names or ids)."""
-
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
-
-    async def setup(self) -> None:
-        await self.db.execute(
-            "CREATE TABLE IF NOT EXISTS teams_references (conversation TEXT PRIMARY KEY, ref TEXT NOT NULL, "
-            "updated REAL NOT NULL)"
-        )
-        await self.db.commit()
-
-    async def save(self, activity: Activity) -> None:
-        conv = activity.conversation
-        ref = {
-            "service_url": activity.service_url,
-            "channel_id": activity.channel_id or "msteams",
-            "conversation": {
-                "id": base_conversation(conv.id),
-                "conversation_type": conv.conversation_type,
-                "tenant_id": conv.tenant_id,
-                "is_group": conv.is_group,
-            },
-            "bot": {"id": activity.recipient.id if activity.recipient else None},
-        }
-        await self.db.execute(
-            "INSERT INTO teams_references VALUES (?, ?, ?) ON CONFLICT(conversation) DO UPDATE SET ref=excluded.ref, "
-            "updated=excluded.updated",
-            (ref["conversation"]["id"], json.dumps(ref), time.time()),
-        )
-        await self.db.commit()
-
-    async def get(self, conversation: str) -> dict[str, Any] | None:
-        async with self.db.execute(
-            "SELECT ref FROM teams_references WHERE conversation=?", (base_conversation(conversation),)
-        ) as cur:
-            row = await cur.fetchone()
-        return json.loads(row[0]) if row else None
-
-
 class TeamsFrontEnd:
     """One Teams bot registration in front of one bot."""
 
-    def __init__(
-        self, bot: Bot, settings: Settings, adapter: CloudAdapterBase, app_id: str, connector: Connector
-    ) -> None:
+    def __init__(self, bot: Bot, settings: Settings, app_id: str, connector: Connector) -> None:
         self.bot = bot
         self.settings = settings
-        self.adapter = adapter
         self.app_id = app_id
         self.connector = connector
         self.config = settings.teams or {}
-        self.references = References(bot.store.db)
+        self.references = References(bot.store.db, bot.store.pseudonym, bot.cases.keys.local_box)
         self.graph: Graph | None = None
         self._roles: dict[str, tuple[str | None, float]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def setup(self) -> None:
         await self.references.setup()
+        if self.references.forget not in self.bot.forget_hooks:
+            self.bot.forget_hooks.append(self.references.forget)
 
     # ---- a turn -----------------------------------------------------------------------------------
 
-    async def on_turn(self, tc: TurnContext) -> None:
-        activity = tc.activity
+    async def on_activity(self, activity: Activity) -> dict[str, Any] | None:
+        """One authenticated activity; for an invoke, the body of its answer (None: 200, nothing to do)."""
         if activity.type == "invoke":
-            body = await self.on_invoke(activity)
-            await tc.send_activity(Activity(type="invokeResponse", value=InvokeResponse(status=200, body=body)))
-        elif activity.type == "message":
-            await self.on_message(tc)
+            return await self.on_invoke(activity)
+        if activity.type == "message":
+            await self.on_message(activity)
         elif activity.type == "conversationUpdate" and activity.conversation.conversation_type == "personal":
             bot_id = activity.recipient.id if activity.recipient else None
             if any(m.id == bot_id for m in activity.members_added or []):
                 await self.references.save(activity)
                 await self._reply(activity, cards.message(cards.word("welcome", _lang(activity.locale))))
+        return None
 
     async def identity(self, activity: Activity, lookup: bool = True) -> tuple[str | None, str | None]:
         """(organisation, role): the tenant's organisation, and a role from the configured Entra groups the
@@ -145,25 +96,24 @@ class TeamsFrontEnd:
         self._roles[person] = (role, time.monotonic() + 600)
         return org, role
 
-    async def on_message(self, tc: TurnContext) -> None:
-        activity = tc.activity
+    async def on_message(self, activity: Activity) -> None:
         conv = activity.conversation
         in_channel = conv.conversation_type in ("channel", "groupChat")
         value = activity.value if isinstance(activity.value, dict) else None
-        if conv.conversation_type == "channel" and not value and await self._handler_reply(tc):
+        if conv.conversation_type == "channel" and not value and await self._handler_reply(activity):
             return
         text, choice = "", None
         if value is not None:
             if value.get("form") or value.get("wipe"):
                 # a card form from before the dialogs: replaced, its text not read
-                await self._update(tc, cards.text_card(cards.word("form_moved", _lang(activity.locale))))
+                await self._update(activity, cards.text_card(cards.word("form_moved", _lang(activity.locale))))
                 return
             if "choice" in value:
                 choice = str(value["choice"])
             else:
                 text = str(value.get("text") or "")
         else:
-            text = (TurnContext.remove_recipient_mention(activity) if in_channel else activity.text) or ""
+            text = (activity.remove_recipient_mention() if in_channel else activity.text) or ""
             text = re.sub(r"</?at>", "", text).strip()
             text, choice = _command(text)
         org, role = await self.identity(activity)
@@ -235,7 +185,7 @@ class TeamsFrontEnd:
             **body,
             "from": {"id": incoming.recipient.id if incoming.recipient else self.app_id},
             "conversation": {"id": incoming.conversation.id},
-            "channelId": incoming.channel_id or "msteams",
+            "channelId": str(incoming.channel_id or "msteams"),
         }
         return await self.connector.send(incoming.service_url, incoming.conversation.id, out, incoming.id)
 
@@ -252,18 +202,18 @@ class TeamsFrontEnd:
             if not lock.locked() and not getattr(lock, "_waiters", None):
                 self._locks.pop(incoming.conversation, None)
 
-    async def _update(self, tc: TurnContext, attachment: dict[str, Any]) -> None:
+    async def _update(self, incoming: Activity, attachment: dict[str, Any]) -> None:
         """Replace a card in place."""
-        incoming = tc.activity
         body = {"type": "message", "attachments": [attachment], "conversation": {"id": incoming.conversation.id}}
         try:
-            await self.connector.update(incoming.service_url, incoming.conversation.id, incoming.reply_to_id, body)
+            await self.connector.update(
+                incoming.service_url, incoming.conversation.id, str(incoming.reply_to_id or ""), body
+            )
         except Exception:
             log.warning("could not update the card", exc_info=True)
 
-    async def _handler_reply(self, tc: TurnContext) -> bool:
+    async def _handler_reply(self, activity: Activity) -> bool:
         """A whistleblower handler's reply in a case's reply chain: stored for the reporter."""
-        activity = tc.activity
         conv = activity.conversation.id
         base = base_conversation(conv)
         if not any(

@@ -1,13 +1,13 @@
 """A lean client of the Bot Framework connector REST API (v3): post, reply and update activities.
 
-botbuilder's own connector client builds a `requests` session and its retry policy for every turn and
-sends from a thread pool, which at 50 activities a second costs more CPU than answering does. This one
-keeps one aiohttp session. Tokens (when an app id is configured) come from botframework-connector's
-credentials, which cache them.
+botbuilder's connector client built a `requests` session and its retry policy for every turn and sent
+from a thread pool, which at 50 activities a second cost more CPU than answering did; this one keeps
+one aiohttp session for the process. Tokens (when an app id is configured) come from the Microsoft 365
+Agents SDK's MSAL provider (acquired in a worker thread, cached by MSAL).
 
-A post that the connector refuses with 429 (after its Retry-After) or a 5xx, or whose connection
-fails before an answer, is tried again with backoff, up to `RETRIES` times; a timeout is not retried
-(the post may have arrived).
+A post that the connector refuses with 429 (after its Retry-After) or a 5xx, or that cannot connect,
+is tried again with backoff, up to `RETRIES` times; a timeout or a connection lost after the request
+went out is not retried and surfaces as a TimeoutError ("maybe delivered", bot/delivery.py).
 """
 
 from __future__ import annotations
@@ -19,17 +19,27 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-from botframework.connector.auth import MicrosoftAppCredentials
+from microsoft_agents.authentication.msal import MsalAuth
+
+from adapters.teams.auth import Credentials
 
 log = logging.getLogger(__name__)
 
 RETRIES = 3
+BOT_FRAMEWORK = "https://api.botframework.com"
+GRAPH = "https://graph.microsoft.com"
 BACKOFF = 0.5  # seconds before the first retry, doubled for each next one
 MAX_WAIT = 30.0  # the longest Retry-After honoured
 
 
 class ConnectorError(RuntimeError):
     pass
+
+
+async def _token(auth: MsalAuth, resource: str) -> str:
+    """A token for `resource`, got in a worker thread: MSAL's client discovers its authority with a
+    synchronous HTTP request the first time, which must never run on the event loop."""
+    return await asyncio.to_thread(lambda: asyncio.run(auth.get_access_token(resource, [resource + "/.default"])))
 
 
 def _wait(resp: aiohttp.ClientResponse | None, attempt: int) -> float:
@@ -41,9 +51,9 @@ def _wait(resp: aiohttp.ClientResponse | None, attempt: int) -> float:
 
 
 class Connector:
-    def __init__(self, app_id: str = "", password: str = "", tenant: str = "") -> None:
-        self._credentials = (
-            MicrosoftAppCredentials(app_id, password, channel_auth_tenant=tenant or None) if app_id else None
+    def __init__(self, credentials: Credentials | None = None) -> None:
+        self._auth = (
+            MsalAuth(credentials.configuration(for_tokens=True)) if credentials and credentials.app_id else None
         )
         self._session: aiohttp.ClientSession | None = None
         self._token: tuple[str, float] | None = None
@@ -53,10 +63,10 @@ class Connector:
             await self._session.close()
 
     async def _headers(self) -> dict[str, str]:
-        if self._credentials is None:
+        if self._auth is None:
             return {}
         if self._token is None or self._token[1] < time.monotonic():
-            token = await asyncio.to_thread(self._credentials.get_access_token)
+            token = await _token(self._auth, BOT_FRAMEWORK)
             self._token = (token, time.monotonic() + 30 * 60)
         return {"Authorization": f"Bearer {self._token[0]}"}
 
@@ -75,10 +85,15 @@ class Connector:
                         raise ConnectorError(f"connector answered {resp.status} to {method}")
                     wait = _wait(resp, attempt)
                     log.info("connector answered %d to %s; retrying in %.1f s", resp.status, method, wait)
-            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
-                if isinstance(exc, aiohttp.ServerTimeoutError) or attempt == RETRIES:
+            except aiohttp.ClientConnectorError as exc:  # no connection was made: certainly not posted
+                if attempt == RETRIES:
                     raise ConnectorError(f"connector unreachable for {method}: {type(exc).__name__}") from None
                 wait = _wait(None, attempt)
+            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
+                if isinstance(exc, asyncio.TimeoutError):
+                    raise  # "maybe posted": the delivery loop must not post it again
+                # the connection broke after the request went out: maybe posted, so not tried again
+                raise TimeoutError(f"connection lost during {method}: maybe delivered") from None
             await asyncio.sleep(wait)
         raise ConnectorError(f"connector gave up on {method}")
 
@@ -108,13 +123,10 @@ class Graph:
     sends the calls elsewhere (a proxy, the tests' fake).
     """
 
-    def __init__(self, base_url: str, app_id: str = "", password: str = "", tenant: str = "") -> None:
+    def __init__(self, base_url: str, credentials: Credentials | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        scope = "https://graph.microsoft.com/.default"
-        self._credentials = (
-            MicrosoftAppCredentials(app_id, password, channel_auth_tenant=tenant or None, oauth_scope=scope)
-            if app_id
-            else None
+        self._auth = (
+            MsalAuth(credentials.configuration(for_tokens=True)) if credentials and credentials.app_id else None
         )
         self._session: aiohttp.ClientSession | None = None
 
@@ -126,8 +138,8 @@ class Graph:
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         headers = {}
-        if self._credentials is not None:
-            headers["Authorization"] = f"Bearer {await asyncio.to_thread(self._credentials.get_access_token)}"
+        if self._auth is not None:
+            headers["Authorization"] = f"Bearer {await _token(self._auth, GRAPH)}"
         url = f"{self.base_url}/v1.0/users/{quote(user_object_id, safe='')}/checkMemberGroups"
         async with self._session.post(url, json={"groupIds": groups}, headers=headers) as resp:
             if resp.status >= 300:

@@ -1,7 +1,7 @@
-"""Teams on the shared server: `POST /api/messages` (Bot Framework activities).
+"""Teams on the shared server: `POST /api/messages` (Bot Framework activities), on the Microsoft 365 Agents SDK.
 
-Mounted when `MicrosoftAppId` is set (with MicrosoftAppPassword, MicrosoftAppTenantId and
-MicrosoftAppType: MultiTenant, SingleTenant or UserAssignedMSI), or, for local testing without a
+Mounted when an app id is set (`MicrosoftAppId` or the SDK's `CONNECTIONS__SERVICE_CONNECTION__SETTINGS__
+CLIENTID`, with its secret, tenant and type: adapters/teams/auth.py), or, for local testing without a
 registration, when `CONDUCTBOT_TEAMS=1`. With an app id every request must carry a valid Bot Framework
 token (else 401, nothing changes). Without one, requests are accepted only on and from the loopback
 interface and never through a proxy (adapters/teams/door.py), and the log says so at start.
@@ -9,8 +9,8 @@ interface and never through a proxy (adapters/teams/door.py), and the log says s
 Each activity id is recorded in the durable inbox before the acknowledgement: a repeat is acknowledged
 and not answered, and a message acknowledged and then lost in a crash is answered after the restart.
 
-Message activities are authenticated, acknowledged (201) and then answered; invoke activities are
-answered before the response, as the Bot Framework expects.
+Message activities are checked, authenticated, acknowledged (201) and then answered; invoke activities
+(the report's dialog) are answered in the response, as the Bot Framework expects.
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ import os
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity
+from microsoft_agents.activity import Activity
 
 from adapters.common.door import BadRequest
 from adapters.common.inbox import Inbox, secret_key
-from adapters.common.logs import HTTP, TEAMS, hold_at_warning
+from adapters.common.logs import HTTP, TEAMS, hold_at_warning, mute
 from adapters.teams import door
 from adapters.teams.app import TeamsFrontEnd, TeamsSender
+from adapters.teams.auth import Authenticator, Credentials
 from adapters.teams.connector import Connector, Graph
 from bot.config import Settings
 from bot.core import Bot
@@ -39,36 +38,36 @@ log = logging.getLogger(__name__)
 
 PATH = "/api/messages"
 TTL = 2 * 3600.0  # how long an activity id is remembered against repeats
+# the SDK's activity model logs a refused activity with its input values: never (they are what people typed)
+QUIET = ("microsoft_agents.activity",)
 
 
-class _Credentials:
-    """The configuration object botbuilder reads its credentials from."""
-
-    def __init__(self) -> None:
-        self.APP_ID = os.environ.get("MicrosoftAppId", "")
-        self.APP_PASSWORD = os.environ.get("MicrosoftAppPassword", "")
-        self.APP_TYPE = os.environ.get("MicrosoftAppType", "MultiTenant")
-        self.APP_TENANTID = os.environ.get("MicrosoftAppTenantId", "")
+def _configured() -> Credentials | None:
+    creds = Credentials.from_env()
+    if not creds.app_id and os.environ.get("CONDUCTBOT_TEAMS") != "1":
+        return None
+    hold_at_warning(*TEAMS, *HTTP)
+    mute(*QUIET)
+    return creds
 
 
 async def mount(app: web.Application, bot: Bot, settings: Settings, options: dict[str, Any]) -> Mounted | None:
-    creds = _Credentials()
-    if not creds.APP_ID and os.environ.get("CONDUCTBOT_TEAMS") != "1":
+    """Add Teams to the server when an app id (or CONDUCTBOT_TEAMS=1) is set; None otherwise."""
+    creds = _configured()
+    if creds is None:
         return None
-    hold_at_warning(*TEAMS, *HTTP)
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(creds))
-    connector = Connector(creds.APP_ID, creds.APP_PASSWORD, creds.APP_TENANTID)
-    front = TeamsFrontEnd(bot, settings, adapter, creds.APP_ID, connector)
+    authenticator = Authenticator(creds)
+    connector = Connector(creds)
+    front = TeamsFrontEnd(bot, settings, creds.app_id, connector)
     if (settings.teams or {}).get("groups"):
-        graph_url = os.environ.get("GRAPH_API_URL", "https://graph.microsoft.com")
-        front.graph = Graph(graph_url, creds.APP_ID, creds.APP_PASSWORD, creds.APP_TENANTID)
+        front.graph = Graph(os.environ.get("GRAPH_API_URL", "https://graph.microsoft.com"), creds)
     await front.setup()
     inbox = Inbox(bot.store.db, secret_key(bot.store))
     await inbox.setup()
     tasks: set[asyncio.Task[Any]] = set()
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        if not creds.APP_ID:
+        if not creds.app_id:
             refusal = door.local_refusal(request)
             if refusal:
                 return _error(401, refusal)
@@ -80,28 +79,22 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
             return _error(413, "request body too large")
         try:
             activity = _activity(door.check(raw))
+            await authenticator.check(request.headers.get("Authorization", ""), activity.service_url or "")
         except BadRequest as exc:
-            return _error(exc.status, f"malformed activity: {exc}")
-        try:
-            auth = await adapter.bot_framework_authentication.authenticate_request(
-                activity, request.headers.get("Authorization", "")
-            )
-        except PermissionError:
-            return _error(401, "missing or invalid Bot Framework token")
-        except Exception:  # token validation that cannot complete is a refusal, not a crash
-            log.warning("Bot Framework token could not be validated", exc_info=True)
-            return _error(401, "Bot Framework token could not be validated")
+            return _error(exc.status, str(exc))
         invoke = activity.type == "invoke"
         key = f"teams:{'inv' if invoke else 'act'}:{activity.id}" if activity.id else ""
         if key and not await inbox.accept(key, TTL, None if invoke else raw):
             log.info("dropped a repeated Teams activity")
             return web.Response(status=200 if invoke else 201)
         if invoke:
-            result = await adapter.process_activity(auth, activity, front.on_turn)
-            if result and result.body is not None:
-                return web.json_response(result.body, status=result.status)
-            return web.Response(status=result.status if result else 200)
-        task = asyncio.create_task(_run(adapter, auth, activity, front, inbox, key))
+            try:
+                body = await front.on_activity(activity)
+            except Exception:
+                log.exception("a Teams invoke failed")
+                return web.Response(status=500)
+            return web.json_response(body) if body is not None else web.Response(status=200)
+        task = asyncio.create_task(_run(front, activity, inbox, key))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
         return web.Response(status=201)
@@ -111,7 +104,7 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
 
         async def answer(key: str, request: bytes) -> None:
             try:
-                await front.on_turn(TurnContext(adapter, _activity(door.check(request))))
+                await front.on_activity(_activity(door.check(request)))
             finally:
                 await inbox.done(key)
 
@@ -121,10 +114,10 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
         tasks.add(asyncio.create_task(resume()))
 
     app.router.add_post(PATH, handle)
-    if creds.APP_ID:
+    if creds.app_id:
         log.info("Teams: activities at %s (app id configured, Bot Framework tokens required)", PATH)
     else:
-        log.warning("Teams: no MicrosoftAppId: accepting unauthenticated activities at %s from 127.0.0.1 only", PATH)
+        log.warning("Teams: no app id: accepting unauthenticated activities at %s on loopback only", PATH)
 
     async def stop() -> None:
         if tasks:
@@ -138,40 +131,36 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
         sender=TeamsSender(front),
         start=start,
         stop=stop,
-        info={"authenticated": bool(creds.APP_ID), "loopback_only": not creds.APP_ID},
+        info={"authenticated": bool(creds.app_id), "loopback_only": not creds.app_id},
     )
 
 
 async def sender(bot: Bot, settings: Settings) -> TeamsSender | None:
     """A sender without a server (`conductbot tick` from cron): proactive posts through stored references."""
-    creds = _Credentials()
-    if not creds.APP_ID and os.environ.get("CONDUCTBOT_TEAMS") != "1":
+    creds = _configured()
+    if creds is None:
         return None
-    hold_at_warning(*TEAMS, *HTTP)
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(creds))
-    connector = Connector(creds.APP_ID, creds.APP_PASSWORD, creds.APP_TENANTID)
-    front = TeamsFrontEnd(bot, settings, adapter, creds.APP_ID, connector)
+    connector = Connector(creds)
+    front = TeamsFrontEnd(bot, settings, creds.app_id, connector)
     await front.setup()
     bot.on_close(connector.close)
     return TeamsSender(front)
 
 
-async def _run(
-    adapter: CloudAdapter, auth: Any, activity: Activity, front: TeamsFrontEnd, inbox: Inbox, key: str
-) -> None:
+async def _run(front: TeamsFrontEnd, activity: Activity, inbox: Inbox, key: str) -> None:
     try:
-        await adapter.process_activity(auth, activity, front.on_turn)
+        await front.on_activity(activity)
     except Exception:
-        log.exception("a Teams activity failed")
+        log.exception("a Teams activity failed")  # the traceback carries no message text
     finally:
         if key:
             await inbox.done(key)
 
 
 def _activity(body: dict[str, Any]) -> Activity:
-    """The checked JSON as botbuilder's Activity; what it cannot read is a 400."""
+    """The checked JSON as the Agents SDK's Activity; what it cannot read is a 400."""
     try:
-        return Activity().deserialize(body)
+        return Activity.model_validate(body)
     except Exception:
         raise BadRequest("the activity could not be read") from None
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import DEV_SET, REPO, Cli, SessionIndex, clean_env
 
-SDKS = ("slack_bolt", "slack_sdk", "botbuilder")
+SDKS = ("slack_bolt", "slack_sdk", "botbuilder", "microsoft_agents")  # microsoft_agents: the M365 Agents SDK
 CORE_PACKAGES = ("bot", "intents", "knowledge")
 
 
@@ -49,7 +49,8 @@ def test_the_scan_would_see_an_sdk_import(tmp_path: Path) -> None:
     src = tmp_path / "m.py"
     src.write_text(
         "import slack_bolt\nfrom slack_sdk.web import WebClient\nimport importlib\n"
-        "def f():\n    from botbuilder.core import TurnContext\n    return importlib.import_module('slack_bolt.app')\n",
+        "def f():\n    from botbuilder.core import TurnContext\n    return importlib.import_module('slack_bolt.app')\n"
+        "from microsoft_agents.activity import Activity\n",
         encoding="utf-8",
     )
     assert {m.split(".")[0] for m in _imported_modules(src)} >= set(SDKS)
@@ -65,7 +66,7 @@ def test_chat_and_ask_run_without_loading_a_chat_sdk(cli: Cli, tmp_path: Path) -
         (pkg / "__init__.py").write_text(f"open({str(log)!r}, 'a').write({name!r} + '\\n')\n", encoding="utf-8")
     env = clean_env(cli.home, cli.cache, {"PYTHONPATH": str(stubs)})
     # the stand-ins are what an import would load in this environment, and they leave a trace
-    probe = subprocess.run([sys.executable, "-c", "import slack_bolt, slack_sdk, botbuilder"], env=env, cwd=REPO)
+    probe = subprocess.run([sys.executable, "-c", "import " + ", ".join(SDKS)], env=env, cwd=REPO)
     assert probe.returncode == 0 and log.read_text(encoding="utf-8").split() == list(SDKS)
     log.unlink()
 

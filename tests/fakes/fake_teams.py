@@ -70,6 +70,7 @@ class FakeConnector(ThreadedServer):
         self.fail_http: list[int] = []  # statuses to answer the next activity posts with (429: Retry-After 1)
         self.refused: list[int] = []
         self.hang = False  # activity posts never answer (a test kills the server meanwhile)
+        self.jwks: dict[str, Any] = {"keys": []}  # the signing keys served at /jwks (BOTFRAMEWORK_JWKS_URL)
         self.hung = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -80,6 +81,7 @@ class FakeConnector(ThreadedServer):
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v1.0/users/{user}/checkMemberGroups", self._groups)
+        app.router.add_get("/jwks", self._jwks)
 
     @property
     def url(self) -> str:
@@ -118,6 +120,9 @@ class FakeConnector(ThreadedServer):
         with self._lock:
             self.graph_calls.append(user)
         return web.json_response({"value": [g for g in asked if user in self.members.get(g, ())]})
+
+    async def _jwks(self, request: web.Request) -> web.Response:
+        return web.json_response(self.jwks)
 
     async def _create(self, request: web.Request) -> web.Response:
         return web.json_response({"id": f"a:new{next(self._ids)}"})

@@ -95,18 +95,21 @@ def test_private_replies_are_not_posted_in_a_channel(teams: TeamsApp) -> None:
     assert "personlig chatt" in note.text and not note.has_input()
 
 
-def test_proactive_post_reaches_a_conversation_through_the_sender(teams: TeamsApp) -> None:
-    """The whistleblower channel above is configured by id only: that post was proactive. Here a stored
-    reference (from an earlier message) carries a reminder-style post to a personal chat."""
+def test_references_are_sealed(teams: TeamsApp) -> None:
+    """A stored reference (for later posts) names no conversation and no person at rest; a personal
+    chat's carries a keyed hash of its person (for `forget`), and its time is the day."""
     teams.message("proactive1", "hej")
     teams.fake.wait("a:personal-proactive1")
     db = teams.home / "conductbot.sqlite3"
     import sqlite3
 
     with sqlite3.connect(db) as con:
-        refs = dict(con.execute("SELECT conversation, ref FROM teams_references").fetchall())
-    assert "a:personal-proactive1" in refs
-    assert "proactive1" not in json.loads(refs["a:personal-proactive1"]).get("user", ""), "no user in references"
+        rows = con.execute("SELECT conversation, ref, updated, owner FROM teams_references").fetchall()
+    assert rows, "references are stored"
+    raw = json.dumps(rows)
+    assert "proactive1" not in raw and "personal" not in raw and "msteams" not in raw, raw[:300]
+    assert all(r[2] % 86400 == 0 for r in rows), "times rounded to the day"
+    assert any(r[3] for r in rows), "a personal chat's reference names its person by keyed hash"
 
 
 def test_rejected_requests(teams: TeamsApp, tmp_path: Path, session_index: SessionIndex, fake: FakeConnector) -> None:

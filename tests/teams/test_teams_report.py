@@ -28,7 +28,7 @@ CODE = re.compile(r"VB-[A-Z0-9]{4}-[A-Z0-9]{4}")
 PHRASE = re.compile(r"[a-z2-9]{5}(?:-[a-z2-9]{5}){4}")
 REPORT = "Min chef tar emot presentkort varje vecka från leverantören Fjärrvärme Nord och delar ut uppdragen."
 ANSWER = "Tack, vi utreder detta noga."
-CORE_FORMS = "flow_token" in (REPO / "intents" / "anonymous_report.py").read_text(encoding="utf-8")
+CORE_FORMS = any("flow_token" in p.read_text(encoding="utf-8") for p in (REPO / "intents").glob("*.py"))
 needs_core = pytest.mark.skipif(not CORE_FORMS, reason="the core's side of the private form is not merged yet")
 
 
