@@ -27,6 +27,8 @@ import nacl.pwhash
 import nacl.secret
 import nacl.utils
 
+from bot.migrate import migrate
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
     code TEXT PRIMARY KEY, org TEXT NOT NULL, status TEXT NOT NULL, created REAL NOT NULL,
@@ -41,6 +43,7 @@ CREATE TABLE IF NOT EXISTS pending_posts (
     payload BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS case_reminders (code TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (code, kind));
 """
+STEPS = [SCHEMA]  # schema versions (bot/migrate.py): append a step to change a table, never edit one
 
 STATUSES = ("received", "acknowledged", "feedback_given", "closed")
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -170,8 +173,7 @@ class Cases:
 
     @classmethod
     async def open(cls, db: aiosqlite.Connection, home: Path, clock: Any = time.time) -> Cases:
-        await db.executescript(SCHEMA)
-        await db.commit()
+        await migrate(db, "cases", STEPS)
         return cls(db, Keys(home / "keys"), clock)
 
     @property

@@ -20,6 +20,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.migrate import migrate
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS profiles (
     user_key TEXT PRIMARY KEY, org TEXT, role TEXT, lang TEXT, asked_role INTEGER DEFAULT 0,
@@ -34,6 +36,7 @@ CREATE TABLE IF NOT EXISTS unanswered (
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT, helpful INTEGER NOT NULL, created REAL NOT NULL);
 """
+STEPS = [SCHEMA]  # schema versions (bot/migrate.py): append a step to change a table, never edit one
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +84,11 @@ class Store:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")  # durable across crashes of the process
             key = _secret(path.parent)
-        await db.executescript(SCHEMA)
-        await db.commit()
+        try:
+            await migrate(db, "store", STEPS)
+        except BaseException:
+            await db.close()  # an open connection's thread would keep the process alive
+            raise
         return cls(db, key, clock)
 
     @property
