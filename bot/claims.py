@@ -162,7 +162,8 @@ class Claims:
         status, owner, lease_until, attempts, _ = row
         if taken == 1 and owner == self.owner:
             return Claim(key, attempts)
-        if status in ("claimed", "posting") and owner != self.owner and (lease_until < now or not _alive(owner)):
+        gone = owner != self.owner and not _alive(owner)
+        if status in ("claimed", "posting") and (lease_until < now or gone):  # its owner died, or stalled
             took = await self._write(
                 "UPDATE delivery_claims SET owner=?, lease_until=?, updated=? WHERE key=? AND owner IS ? AND status=?",
                 (self.owner, now + LEASE_SECONDS, now, key, owner, status),
