@@ -113,8 +113,11 @@ async def delivery_loop(bot: Bot, every: float) -> None:
     while True:
         try:
             done = await deliver_due(bot)
-            if done:
-                log.info("delivered %d due posts", len(done))
+            failed = sum(1 for line in done if "not posted" in line or "NOT delivered" in line)
+            if len(done) > failed:
+                log.info("delivered %d due posts", len(done) - failed)
+            if failed:  # the lines name kinds, places and errors, never the text
+                log.warning("%d posts not delivered this round (retried later)", failed)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import aiosqlite
@@ -55,3 +57,10 @@ async def test_takeover_only_from_the_dead_and_retry_only_when_due(tmp_path: Pat
         assert await b.claim("post:1") is None and await b.settled("post:1")
     finally:
         await db.close()
+
+
+def test_delivery_and_scheduling_never_import_the_bot_core() -> None:
+    """The cycle core -> delivery -> schedule -> core is broken: delivery needs only `bot.host.Host`."""
+    code = "import sys, bot.delivery, bot.occurrences, bot.schedule, bot.claims; print('bot.core' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
