@@ -86,7 +86,7 @@ def retry_after(exc: BaseException) -> float | None:
     """Seconds the platform asked us to wait (`retry_after` on the error, or a Retry-After header)."""
     value: Any = getattr(exc, "retry_after", None)
     if value is None:
-        headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+        headers = getattr(exc, "headers", None) or getattr(getattr(exc, "response", None), "headers", None) or {}
         try:
             value = next((v for k, v in dict(headers).items() if str(k).lower() == "retry-after"), None)
         except (TypeError, ValueError):
