@@ -28,6 +28,7 @@ import nacl.utils
 from bot.audit import Audit
 from bot.case_queue import PostQueue
 from bot.keys import CaseError, Keys
+from bot.migrate import migrate
 
 __all__ = ["CaseError", "CaseInfo", "Cases", "Keys", "NewCase"]
 DAY = 86400.0
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS case_messages (
     for_function BLOB NOT NULL, for_reporter BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS case_reminders (code TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (code, kind));
 """
+STEPS = [SCHEMA]  # schema versions (bot/migrate.py): append a step to change a table, never edit one
 
 STATUSES = ("received", "acknowledged", "feedback_given", "closed")
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -108,8 +110,7 @@ class Cases:
 
     @classmethod
     async def open(cls, db: aiosqlite.Connection, home: Path, clock: Any = time.time) -> Cases:
-        await db.executescript(SCHEMA)
-        await db.commit()
+        await migrate(db, "cases", STEPS)
         await PostQueue.create_tables(db)
         return cls(db, Keys(home / "keys", home), await Audit.open(db, clock), clock)
 

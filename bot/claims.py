@@ -86,7 +86,7 @@ def retry_after(exc: BaseException) -> float | None:
     """Seconds the platform asked us to wait (`retry_after` on the error, or a Retry-After header)."""
     value: Any = getattr(exc, "retry_after", None)
     if value is None:
-        headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+        headers = getattr(exc, "headers", None) or getattr(getattr(exc, "response", None), "headers", None) or {}
         try:
             value = next((v for k, v in dict(headers).items() if str(k).lower() == "retry-after"), None)
         except (TypeError, ValueError):
@@ -162,7 +162,8 @@ class Claims:
         status, owner, lease_until, attempts, _ = row
         if taken == 1 and owner == self.owner:
             return Claim(key, attempts)
-        if status in ("claimed", "posting") and owner != self.owner and (lease_until < now or not _alive(owner)):
+        gone = owner != self.owner and not _alive(owner)
+        if status in ("claimed", "posting") and (lease_until < now or gone):  # its owner died, or stalled
             took = await self._write(
                 "UPDATE delivery_claims SET owner=?, lease_until=?, updated=? WHERE key=? AND owner IS ? AND status=?",
                 (self.owner, now + LEASE_SECONDS, now, key, owner, status),

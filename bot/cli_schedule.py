@@ -123,7 +123,14 @@ async def _act(bot, args: argparse.Namespace, kind: str) -> int:
     org = known_org(bot, org)  # an unknown organisation: one line, exit 2
     if kind == "prompt" and args.action == "post":
         prompt = await sched.post_prompt(bot, org, args.role, args.channel, args.lang)
-        print(f"posted prompt {prompt} to {args.channel}")
+        platform, _ = bot.sender.resolve(org, args.channel) if hasattr(bot.sender, "resolve") else ("?", "")
+        if platform or ":" not in args.channel:
+            where = args.channel if platform else f"{args.channel} in the terminal outbox"
+        else:  # say truthfully that it did not reach the platform the place names
+            named = args.channel.partition(":")[0]
+            outbox = bot.settings.home / "outbox" / f"{org}.jsonl"
+            where = f"the terminal outbox ({outbox}): {named} is not configured"
+        print(f"posted prompt {prompt} to {printable(where)}")
         return 0
     months = tuple(int(m) for m in args.months.split(",")) if args.months else ()
     if kind == "prompt":

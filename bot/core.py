@@ -136,7 +136,8 @@ class Bot:
         org = incoming.org or profile.org or self.settings.default_org
         role = incoming.role or profile.role
         state = await self.store.state(conv_key, self.settings.conversation_ttl_minutes * 60)
-        text = _without_names(incoming.text.strip())  # "I'm a councillor in Västerås" is English
+        # the language is judged from a bounded sample, without the names inside it ("I'm a councillor in Västerås")
+        text = _without_names(incoming.text.strip()[: limits.max_chars()])
         remembered = self.ephemeral.get(conv_key, {}).get("lang") or state.get("lang") or profile.lang
         guess = detect_lang(text, default="") if text else ""
         flow_lang = self.ephemeral.get(conv_key, {}).get("lang")
@@ -150,11 +151,11 @@ class Bot:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one incoming message."""
-        if limits.too_long(incoming.text):  # before any analysis; a bounded look picks the language
-            lang = detect_lang(incoming.text[:2000], default="") or await self._remembered_lang(incoming)
-            text = limits.say("too_long", lang, chars=len(incoming.text))
-            return [Reply(text=text, intent="error", lang=lang, abstained=True)]
-        ctx = await self.context(incoming)
+        ctx = await self.context(incoming)  # bounded: the language is judged from the first max_chars
+        writing_report = bool(ctx.text) and registry.intent("anonymous_report").active(ctx)
+        if limits.too_long(incoming.text) and not writing_report:  # a report being written has its own limit
+            text = limits.say("too_long", ctx.lang, chars=len(incoming.text))
+            return [Reply(text=text, intent="error", lang=ctx.lang, abstained=True)]
         if ctx.org not in self.retriever.corpus.orgs():
             known = ", ".join(self.retriever.corpus.orgs())
             return [
@@ -166,7 +167,7 @@ class Bot:
                 )
             ]
         before = dict(ctx.state)
-        if ctx.text and not incoming.choice and not registry.intent("anonymous_report").active(ctx):
+        if ctx.text and not incoming.choice and not writing_report:
             if limits.word_too_long(ctx.text):  # retrieval's cost grows with the longest word: not analysed
                 text = limits.say("word_too_long", ctx.lang)
                 return [Reply(text=text, intent="error", lang=ctx.lang, abstained=True)]
@@ -197,10 +198,6 @@ class Bot:
             ctx.lang,
         )
         return replies
-
-    async def _remembered_lang(self, incoming: Incoming) -> str:
-        profile = await self.store.profile(self.store.pseudonym(incoming.platform, incoming.user))
-        return profile.lang or _locale_lang(incoming.locale)
 
 
 _NAME = re.compile(r"(?<=\w )[A-ZÅÄÖ][\wåäöÅÄÖ-]*")

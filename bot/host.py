@@ -29,8 +29,9 @@ class Sender(Protocol):
     (a scheduled reminder); a sender that can tell whether a post with that key exists has
     `async was_posted(org, channel, key) -> bool`.
 
-    An exception means "not posted" (it is retried, honouring a `Retry-After` the exception's
-    `retry_after` or `response.headers` carry); only a timeout means "maybe posted".
+    An exception means "not posted": it is retried, honouring the wait the exception carries as
+    `retry_after` (seconds) or a `Retry-After` in `headers` or `response.headers` (slack_sdk's
+    SlackApiError, aiohttp's ClientResponseError); only a timeout means "maybe posted".
     """
 
     async def post(

@@ -1,9 +1,10 @@
 """Bounds on the work one message may cause, checked before any analysis.
 
 A chat platform lets a person send up to 40,000 characters (Slack) in one message; retrieval's
-cost grows with the text and with its longest word. `Bot.handle` asks `too_long` first, and
-`word_too_long` before retrieval, and answers a message over the bounds with a clear reply (never
-silence), without analysing it. The bounds and the replies are data in `limits.yaml`.
+cost grows with the text and with its longest word. `Bot.handle` asks `too_long` first (only the
+language is judged, from a bounded sample), and `word_too_long` before retrieval, and answers a
+message over the bounds with a clear reply (never silence), without analysing it. The bounds and
+the replies are data in `limits.yaml`.
 """
 
 from __future__ import annotations
@@ -29,9 +30,15 @@ def longest_run(text: str) -> int:
     return max((m.end() - m.start() for m in _RUN.finditer(text)), default=0)
 
 
+def max_chars() -> int:
+    """The longest message analysed at all."""
+    return int(data()["max_chars"])
+
+
 def too_long(text: str) -> bool:
-    """More characters than anything is analysed for (checked first, on every message)."""
-    return len(text) > int(data()["max_chars"])
+    """More characters than anything is analysed for (checked before any analysis but the language,
+    which is judged from the first `max_chars`; a report being written has its own, lower limit)."""
+    return len(text) > max_chars()
 
 
 def word_too_long(text: str) -> bool:

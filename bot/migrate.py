@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 import aiosqlite
 
+from bot.config import ConfigError
+
 FORMAT = 1  # PRAGMA user_version: the layout of schema_steps
 
 BOOKKEEPING = """
@@ -28,8 +30,8 @@ CREATE TABLE IF NOT EXISTS schema_steps (
 """
 
 
-class SchemaError(RuntimeError):
-    """The database was written by a newer version of the bot."""
+class SchemaError(ConfigError):
+    """The database was written by a newer version of the bot (the command exits with status 2)."""
 
 
 async def version(db: aiosqlite.Connection, module: str) -> int:

@@ -47,6 +47,7 @@ class Mounted:
 
 BOT_KEY = web.AppKey("bot", Bot)
 MOUNTED_KEY = web.AppKey("mounted", list)
+DELIVERIES_KEY = web.AppKey("deliveries", dict)
 
 
 async def build_app(bot: Bot, settings: Settings, options: dict[str, Any] | None = None) -> web.Application:
@@ -66,6 +67,7 @@ async def build_app(bot: Bot, settings: Settings, options: dict[str, Any] | None
         if result.sender is not None and isinstance(bot.sender, RouterSender):
             bot.sender.register(name, result.sender)
     app[MOUNTED_KEY] = mounted
+    app[DELIVERIES_KEY] = {"rounds": 0, "done": 0, "failed": 0, "failed_rounds": 0}
     app.router.add_get("/healthz", _healthz)
     if not mounted:
         log.warning("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or MicrosoftAppId")
@@ -103,21 +105,31 @@ async def _healthz(request: web.Request) -> web.Response:
         {
             "status": "ok",
             "platforms": [m.name for m in request.app[MOUNTED_KEY]],
+            "deliveries": request.app[DELIVERIES_KEY],
             "passages": len(bot.retriever.corpus.passages),
         }
     )
 
 
-async def delivery_loop(bot: Bot, every: float) -> None:
-    """Post what has become due, forever; one failed round is logged and the next one retries."""
+async def delivery_loop(bot: Bot, every: float, counts: dict[str, int] | None = None) -> None:
+    """Post what has become due, forever; one failed round is logged and the next one retries.
+    `counts` (shown by /healthz) adds up rounds, lines done (posts, skips), failed posts and failed rounds."""
+    counts = {} if counts is None else counts
     while True:
         try:
+            counts["rounds"] = counts.get("rounds", 0) + 1
             done = await deliver_due(bot)
-            if done:
-                log.info("delivered %d due posts", len(done))
+            failed = sum(1 for line in done if "not posted" in line or "NOT delivered" in line)
+            counts["done"] = counts.get("done", 0) + len(done) - failed
+            counts["failed"] = counts.get("failed", 0) + failed
+            if len(done) > failed:
+                log.info("delivered %d due posts", len(done) - failed)
+            if failed:  # the lines name kinds, places and errors, never the text
+                log.warning("%d posts not delivered this round (retried later)", failed)
         except asyncio.CancelledError:
             raise
         except Exception:
+            counts["failed_rounds"] = counts.get("failed_rounds", 0) + 1
             log.exception("delivery round failed; retrying in %.0f s", every)
         await asyncio.sleep(every)
 
@@ -140,7 +152,7 @@ async def serve(settings: Settings, host: str, port: int, options: dict[str, Any
         for m in mounted:
             if m.start is not None:
                 await m.start()
-        tasks.append(asyncio.create_task(delivery_loop(bot, settings.deliver_every_seconds)))
+        tasks.append(asyncio.create_task(delivery_loop(bot, settings.deliver_every_seconds, app[DELIVERIES_KEY])))
         log.info("listening on http://%s:%d (%s)", host, port, ", ".join(m.name for m in mounted) or "no platform")
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -22,6 +22,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.migrate import migrate
+
 DAY = 86400.0
 HOUR = 3600.0
 
@@ -43,6 +45,7 @@ CREATE TABLE IF NOT EXISTS question_log (
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT, helpful INTEGER NOT NULL, created REAL NOT NULL);
 """
+STEPS = [SCHEMA]  # schema versions (bot/migrate.py): append a step to change a table, never edit one
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +110,13 @@ class Store:
             await db.execute("PRAGMA synchronous=NORMAL")  # durable across crashes of the process
             key = _secret(path.parent)
         await db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
-        await db.executescript(SCHEMA)
-        await _add_column(db, "conversations", "owner", "TEXT")
-        await db.commit()
+        try:
+            await migrate(db, "store", STEPS)
+            await _add_column(db, "conversations", "owner", "TEXT")  # a database from before the owner column
+            await db.commit()
+        except BaseException:
+            await db.close()  # an open connection's thread would keep the process alive
+            raise
         return cls(db, key, clock)
 
     @property

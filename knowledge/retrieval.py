@@ -45,7 +45,7 @@ from knowledge.vectors import Progress, VectorStore
 
 log = logging.getLogger(__name__)
 
-DENSE_MAX_CHARS = 2000  # about the 512 tokens the encoder reads
+DENSE_MAX_CHARS = 1000  # about 250 tokens: enough for any question, and a bounded cost
 _LONG_RUN = re.compile(rf"\S{{{MAX_STEM + 1},}}")
 
 

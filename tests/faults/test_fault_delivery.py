@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -146,7 +147,7 @@ def test_two_ticks_and_a_serve_on_one_database_deliver_each_once(tmp_path: Path,
     fake.delay = 0.3  # each Slack post takes a while, so that the three processes overlap
     port = free_port()
     serve_env = {**home.env, "CONDUCTBOT_NOW": DUE}
-    server, _, _ = launch(tmp_path, serve_env, port)
+    server, url, _ = launch(tmp_path, serve_env, port)
     try:
         ticks = [home.start("tick", "--now", DUE, now=DUE) for _ in range(2)]
         outs = [t.communicate(timeout=120) for t in ticks]
@@ -155,6 +156,9 @@ def test_two_ticks_and_a_serve_on_one_database_deliver_each_once(tmp_path: Path,
         while time.monotonic() < deadline and (len(reminder_posts(home, fake)) < 5 or len(report_posts(fake)) < 2):
             time.sleep(0.2)
         time.sleep(1.0)  # let a late duplicate arrive, if there were one
+        with urllib.request.urlopen(url + "/healthz", timeout=5) as r:
+            health = json.loads(r.read())["deliveries"]
+        assert health["rounds"] > 0 and health["failed"] == 0 and health["failed_rounds"] == 0, health
     finally:
         stop_process(server)
     reminders, reports = reminder_posts(home, fake), report_posts(fake)
