@@ -147,6 +147,10 @@ async def serve(settings: Settings, host: str, port: int, options: dict[str, Any
         mounted = app[MOUNTED_KEY]
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
+        if any(m.info.get("loopback_only") for m in mounted) and host not in ("127.0.0.1", "::1", "localhost"):
+            # a platform in unauthenticated local mode (CONDUCTBOT_TEAMS=1) is served on the loopback only
+            log.warning("a platform runs in local mode without authentication: listening on 127.0.0.1 only")
+            host = "127.0.0.1"
         site = web.TCPSite(runner, host, port)
         await site.start()
         for m in mounted:
