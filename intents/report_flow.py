@@ -15,6 +15,7 @@ import json
 import re
 import time
 import unicodedata
+import zlib
 from typing import TYPE_CHECKING, Any
 
 import nacl.exceptions
@@ -80,7 +81,8 @@ def reply(
 def seal(ctx: Context, state: dict[str, Any]) -> str:
     """The flow's state, sealed with the bot's local key, with an expiry."""
     raw = json.dumps({"s": state, "exp": time.time() + TOKEN_SECONDS, "c": ctx.conv_key}, ensure_ascii=False)
-    return base64.urlsafe_b64encode(ctx.bot.cases.keys.local_box().encrypt(raw.encode())).decode()
+    packed = zlib.compress(raw.encode(), 9)  # compressed first: a form's metadata is small (Slack: 3,000 characters)
+    return base64.urlsafe_b64encode(ctx.bot.cases.keys.local_box().encrypt(packed)).decode()
 
 
 def resume(ctx: Context) -> bool:
@@ -89,8 +91,9 @@ def resume(ctx: Context) -> bool:
     if not token or flow(ctx):
         return bool(flow(ctx))
     try:
-        data = json.loads(ctx.bot.cases.keys.local_box().decrypt(base64.urlsafe_b64decode(token.encode())))
-    except (ValueError, TypeError, nacl.exceptions.CryptoError):
+        sealed = base64.urlsafe_b64decode(token.encode())
+        data = json.loads(zlib.decompress(ctx.bot.cases.keys.local_box().decrypt(sealed)))
+    except (ValueError, TypeError, zlib.error, nacl.exceptions.CryptoError):
         return False
     if not isinstance(data, dict) or data.get("c") != ctx.conv_key or float(data.get("exp", 0)) < time.time():
         return False
