@@ -75,7 +75,7 @@ class Events:
         if code is None:
             return False
         body = MENTION.sub("", text).strip()
-        notes = await anonymous_report.handler_reply(self.bot, code, body, self.settings.channel_lang)
+        notes = await anonymous_report.handler_reply(self.bot, code, body, self.settings.channel_lang, via="slack")
         for note in notes:
             await self.client.chat_postMessage(channel=channel, thread_ts=thread, text=bk.escape(note))
         return True

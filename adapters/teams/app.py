@@ -224,7 +224,7 @@ class TeamsFrontEnd:
         if code is None:
             return False
         text = re.sub(r"<at>.*?</at>", "", activity.text or "").strip()
-        notes = await anonymous_report.handler_reply(self.bot, code, text, self.settings.channel_lang)
+        notes = await anonymous_report.handler_reply(self.bot, code, text, self.settings.channel_lang, via="teams")
         for note in notes:
             await self._reply(activity, cards.message(note))
         return True
