@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -117,6 +118,25 @@ def _resolve_st_model(model: str) -> str:
     except Exception:  # pragma: no cover - resolution is a convenience only
         log.debug("could not resolve %s to a packaged model", model, exc_info=True)
     return model
+
+
+class LockedEncoder:
+    """An encoder that one thread at a time uses: the background index build and the questions (and any
+    intent that embeds its phrases) share one engine, which is not known to be safe to call at once."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._lock = threading.Lock()
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return self.inner.encode_queries(texts)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return self.inner.encode_passages(texts)
 
 
 _warned: set[str] = set()

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.concepts import Concepts
 from knowledge.corpus import Corpus, Passage
-from knowledge.encoders import Encoder
+from knowledge.encoders import Encoder, LockedEncoder
 from knowledge.index import DenseIndex, FieldIndex, LexicalIndex
 from knowledge.lexicon import Lexicon, Scope
 from knowledge.text import (
@@ -143,7 +143,7 @@ class Retriever:
         """Index the corpus. With `background`, passages not yet embedded are embedded in a thread
         while `search` already answers lexically; otherwise this waits for the dense index."""
         self.corpus = corpus
-        self.encoder = encoder
+        self.encoder = LockedEncoder(encoder) if encoder is not None else None
         self.lexicon = lexicon or Lexicon.load()
         self.scope = Scope.load()
         self.tuning = tuning or Tuning()
@@ -169,7 +169,7 @@ class Retriever:
         if encoder is None:
             self.ready.set()
             return
-        store = VectorStore.open(cache_dir, encoder)
+        store = VectorStore.open(cache_dir, self.encoder)
         if background and DenseIndex.pending(corpus, store):
             threading.Thread(target=self._build, args=(store, progress), name="index", daemon=True).start()
         else:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from knowledge.topics import ConceptIndex
 
 BUNDLED_ROUTING = Path(__file__).parent / "routing"
+ANONYMOUS_REPORT_TOPICS = ("corruption", "whistleblowing", "conflict_of_interest")
 
 
 class RoutingError(ValueError):
@@ -141,6 +142,11 @@ class Routing:
             have = self.orgs.get(org)
             topics = list(dict.fromkeys(r.topic for r in rules if not have or r.topic not in have.topics))
             self._derived[org] = set(topics)
+            if (corpus.org_info.get(org) or org_info(org)).get("whistleblower"):
+                # an organisation with a whistleblower function: serious wrongdoing offers the anonymous report
+                rules = [
+                    replace(r, offer=("anonymous_report",)) if r.topic in ANONYMOUS_REPORT_TOPICS else r for r in rules
+                ]
             channels = dict(have.channels) if have else {}
             url = (corpus.org_info.get(org) or org_info(org)).get("whistleblower")
             if url and "whistleblower" not in channels:
@@ -167,7 +173,7 @@ class Routing:
         if self._concepts is not None and derived:
             names = self._concepts.concepts
             hits = names.match(text, detect_lang(text), question=True)
-            ranked = sorted(hits.items(), key=lambda kv: -kv[1])
+            ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
             out += [names.concepts[ci].id for ci, _ in ranked if names.concepts[ci].id in derived]
         return out
 

@@ -1,7 +1,8 @@
 """Developer tool: score question sets in-process under different retrieval tunings.
 
 Query embeddings are computed once and memoised, so a grid of tunings costs only the lexical side.
-usage: python scripts/tune.py FILE.jsonl [FILE.jsonl ...] [--grid] [--misses]
+usage: python scripts/tune.py FILE.jsonl [FILE.jsonl ...] [--grid] [--misses] [--strip-curation]
+(--strip-curation: the bundled corpus without q:/en: lines and routing files, as HR would add documents)
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import json
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import numpy as np
 
 from bot.cli import reply_json
 from bot.config import load_settings
-from bot.evaluate import score
+from bot.evaluate import score, strip_curation
 from bot.runtime import build_bot
 from bot.types import Incoming
 from knowledge.corpus import load_corpus
@@ -60,6 +62,7 @@ def main() -> None:
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--encoder", default=None)
     ap.add_argument("--set", action="append", default=[], help="tuning field=value")
+    ap.add_argument("--strip-curation", action="store_true", help="no q:/en: lines, no routing files")
     a = ap.parse_args()
     settings = load_settings(encoder=a.encoder)
     enc = load_encoder(settings.encoder)
@@ -69,7 +72,13 @@ def main() -> None:
     for kv in a.set:
         k, v = kv.split("=")
         base = replace(base, **{k: float(v)})
-    r = Retriever(load_corpus(), enc, settings.cache, tuning=base)
+    dirs = None
+    if a.strip_curation:
+        tmp = Path(tempfile.mkdtemp(prefix="conductbot-tune-"))
+        dirs = strip_curation(None, tmp)
+        settings.routing_dir = tmp / "no-routing"
+        settings.routing_dir.mkdir()
+    r = Retriever(load_corpus(dirs), enc, settings.cache, tuning=base)
     settings.record_questions = False
     bot = asyncio.run(build_bot(settings, retriever=r))
     m = asyncio.run(run(bot, items))
