@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from knowledge.yamlio import load as load_yaml
 
 _RUN = re.compile(r"\S+")
 
@@ -22,7 +22,7 @@ _RUN = re.compile(r"\S+")
 @cache
 def data() -> dict[str, Any]:
     """The limits and their replies (`bot/limits.yaml`)."""
-    return yaml.safe_load((Path(__file__).with_name("limits.yaml")).read_text(encoding="utf-8")) or {}
+    return load_yaml((Path(__file__).with_name("limits.yaml")).read_text(encoding="utf-8")) or {}
 
 
 def longest_run(text: str) -> int:

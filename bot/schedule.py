@@ -16,14 +16,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.calendar import CADENCES, weekday_number
 from bot.host import Host
 from bot.subscriptions import SCHEMA, Schedule, ScheduleError, Schedules
 from bot.types import Choice
 from knowledge.corpus import Corpus, Passage
 from knowledge.routing import RoutingError, find_passage
+from knowledge.yamlio import load as load_yaml
 
 __all__ = ["SCHEMA", "Prompt", "Reminder", "Schedule", "ScheduleError", "Schedules"]
 
@@ -65,7 +64,7 @@ def _find(corpus: Corpus, doc: str, quote: str, where: str) -> Passage:
 
 @cache
 def _raw(name: str) -> dict[str, Any]:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8")) or {}
+    return load_yaml((DATA / name).read_text(encoding="utf-8")) or {}
 
 
 def reminders(corpus: Corpus) -> dict[str, list[Reminder]]:

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from knowledge.yamlio import load as load_yaml
 
 _HERE = Path(__file__).parent
 
@@ -14,7 +14,7 @@ _HERE = Path(__file__).parent
 @cache
 def load(name: str) -> dict[str, Any]:
     """The phrases of intent `name` (from `intents/<name>.yaml`)."""
-    return yaml.safe_load((_HERE / f"{name}.yaml").read_text(encoding="utf-8")) or {}
+    return load_yaml((_HERE / f"{name}.yaml").read_text(encoding="utf-8")) or {}
 
 
 def say(name: str, key: str, lang: str, **values: object) -> str:

@@ -18,7 +18,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import snowballstemmer
-import yaml
+
+from knowledge.yamlio import load as load_yaml
 
 _WORD = re.compile(r"[0-9a-zåäöéüæø]+", re.I)
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
@@ -26,7 +27,7 @@ _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "�
 
 @cache
 def _data() -> dict[str, frozenset[str]]:
-    raw = yaml.safe_load((Path(__file__).parent / "text.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml((Path(__file__).parent / "text.yaml").read_text(encoding="utf-8"))
     data = {k: frozenset(str(w).lower() for w in v) for k, v in raw.items()}
     data["stop_folded"] = frozenset(fold(w) for w in data["stop_sv"] | data["stop_en"])
     return data

@@ -14,9 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.types import Choice, Reply
+from knowledge.yamlio import load as load_yaml
 
 SECTION_MAX = 2900  # Slack allows 3000 characters in a section's text
 TEXT_MAX = 3900  # the notification text of a message
@@ -34,7 +33,7 @@ CHOICE = re.compile(r"^choice:\d+$")
 @cache
 def words() -> dict[str, Any]:
     """adapters/slack/slack.yaml."""
-    return yaml.safe_load((Path(__file__).with_name("slack.yaml")).read_text(encoding="utf-8"))
+    return load_yaml((Path(__file__).with_name("slack.yaml")).read_text(encoding="utf-8"))
 
 
 def word(key: str, lang: str, /, **values: object) -> Any:

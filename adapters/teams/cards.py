@@ -17,9 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.types import Choice, Reply
+from knowledge.yamlio import load as load_yaml
 
 CARD = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -29,7 +28,7 @@ INPUT_MAX = 4000
 @cache
 def words() -> dict[str, Any]:
     """adapters/teams/teams.yaml."""
-    return yaml.safe_load(Path(__file__).with_name("teams.yaml").read_text(encoding="utf-8"))
+    return load_yaml(Path(__file__).with_name("teams.yaml").read_text(encoding="utf-8"))
 
 
 def word(key: str, lang: str, /, **values: object) -> Any:
