@@ -88,7 +88,7 @@ class Settings(BaseModel):
     # retention (days) of what is kept about people (bot/retention.py)
     profile_keep_days: NonNegative = 365
     schedule_keep_days: NonNegative = 90  # cancelled subscriptions
-    prompt_keep_days: NonNegative = 365  # prompt history
+    prompt_keep_days: NonNegative = 365  # prompt history and pulse votes
     reference_keep_days: NonNegative = 365  # Teams conversation references not refreshed
     routing_dir: Path | None = None
     # anonymous reports: the random delay before a report is posted, in seconds (low, high)

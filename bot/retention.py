@@ -2,7 +2,7 @@
 
 Each kind of row has a keep time in the settings (days, defaults below and in the README's privacy section):
 profiles not used for `profile_keep_days`; cancelled reminder subscriptions and their send records after
-`schedule_keep_days`; prompt history after `prompt_keep_days`; Teams
+`schedule_keep_days`; prompt history and pulse votes after `prompt_keep_days`; Teams
 conversation references not refreshed for `reference_keep_days`. `purge` runs when the bot starts and on
 every delivery round (`conductbot tick`, the server's loop).
 """
@@ -36,6 +36,7 @@ async def purge(bot: Bot, now: float | None = None) -> dict[str, int]:
         ),
         ("schedules", "DELETE FROM schedules WHERE active=0 AND created < ?", s.schedule_keep_days),
         ("prompt_history", "DELETE FROM prompt_history WHERE at < ?", s.prompt_keep_days),
+        ("pulse_votes", "DELETE FROM pulse_votes WHERE day < ?", s.prompt_keep_days),
         ("teams_references", "DELETE FROM teams_references WHERE updated < ?", s.reference_keep_days),
     ]
     done: dict[str, int] = {}

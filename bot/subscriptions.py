@@ -36,7 +36,11 @@ CREATE TABLE IF NOT EXISTS pulse_votes (
     post TEXT NOT NULL, voter TEXT NOT NULL, score INTEGER NOT NULL, PRIMARY KEY (post, voter));
 """
 
-STEPS = [SCHEMA]  # schema versions (bot/migrate.py): append a step to change a table, never edit one
+STEPS = [
+    SCHEMA,
+    # step 2: pulse votes carry the day they were cast, so that they expire (bot/retention.py)
+    "ALTER TABLE pulse_votes ADD COLUMN day REAL NOT NULL DEFAULT 0;",
+]  # schema versions (bot/migrate.py): append a step to change a table, never edit one
 
 
 class ScheduleError(ValueError):
@@ -266,8 +270,9 @@ class Schedules:
 
     async def vote(self, post: str, voter: str, score: int) -> list[int]:
         await self.db.execute(
-            "INSERT INTO pulse_votes VALUES (?,?,?) ON CONFLICT(post, voter) DO UPDATE SET score=excluded.score",
-            (post, voter, score),
+            "INSERT INTO pulse_votes(post, voter, score, day) VALUES (?,?,?,?) "
+            "ON CONFLICT(post, voter) DO UPDATE SET score=excluded.score",
+            (post, voter, score, self.clock() - self.clock() % 86400),
         )
         await self.db.commit()
         async with self.db.execute("SELECT score FROM pulse_votes WHERE post=?", (post,)) as cur:
