@@ -72,11 +72,14 @@ def test_unknown_organisation_exits_2_with_one_line(cli: Cli) -> None:
 
 def test_unanswered_escapes_control_characters(cli: Cli) -> None:
     assert cli.run("unanswered").returncode == 0  # creates the database
+    forged = "fråga\n    9  3  vasteras   forged\x1b[31m\u202e"
     with sqlite3.connect(cli.home / "conductbot.sqlite3") as db:
-        db.execute(
-            "INSERT INTO unanswered(org, role, lang, question, reason, created) VALUES (?,?,?,?,?,?)",
-            ("vasteras", "employee", "sv", "fråga\n    9  vasteras   forged\x1b[31m\u202e", "abstained", time.time()),
-        )
+        for asker in ("a1", "a2", "a3"):  # three people: the theme's wording is shown
+            db.execute(
+                "INSERT INTO question_log(org, role, lang, reason, text, theme, asker, passages, day)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                ("vasteras", "employee", "sv", "abstained", forged, "forg fråg", asker, "[]", time.time()),
+            )
     r = cli.run("unanswered")
     assert r.returncode == 0, str(r)
     rows = r.stdout.strip().splitlines()
