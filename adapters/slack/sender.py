@@ -37,7 +37,10 @@ class SlackSender:
     """Posts reports, reminders and prompts to a Slack channel (or a user's DM, by user id)."""
 
     def __init__(self, client: AsyncWebClient) -> None:
-        self.client = client
+        # Deliveries are retried by the delivery round (bot/claims.py: backoff, Retry-After, and a timeout
+        # meaning "maybe posted"), so their client retries nothing itself: a retry inside the SDK would turn a
+        # slow answer into a timeout, and a retry after a dropped connection could post twice.
+        self.client = AsyncWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout)
 
     async def post(
         self,
