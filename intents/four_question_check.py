@@ -15,7 +15,7 @@ resumes at its step after a restart.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -301,7 +301,8 @@ async def _info(ctx: Context) -> list[Reply]:
     if c is None:
         return await start(ctx)
     text = "\n\n".join((_block(c.intro, ctx.lang, lead=True), say(NAME, "offer", ctx.lang)))
-    return [_reply(ctx, text, (c.intro,), _choices(ctx.lang, "start"))]
+    # an answer about the check (from the asker's own code), not the check itself
+    return [replace(_reply(ctx, text, (c.intro,), _choices(ctx.lang, "start")), intent="policy_answer")]
 
 
 async def handle(ctx: Context) -> list[Reply]:
