@@ -4,9 +4,11 @@ background build runs."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import ORGS
 
 
@@ -14,6 +16,7 @@ def _stores(cache: Path) -> dict[str, float]:
     return {p.name: p.stat().st_mtime_ns for p in cache.glob("vectors-*.npz")}
 
 
+@pytest.mark.skipif(bool(os.environ.get("CONDUCTBOT_TEST_CACHE")), reason="the session reuses a kept cache")
 def test_first_index_in_a_fresh_cache_builds_it(session_index):
     out = session_index.first.stdout
     assert "index built" in out, str(session_index.first)
