@@ -155,7 +155,9 @@ async def _finish(
         (s.id, due, status, message, prompt, host.clock()),
     )
     if prompt:
-        await sched.db.execute("INSERT INTO prompt_history VALUES (?,?,?)", (s.place, prompt, host.clock()))
+        await sched.db.execute(
+            "INSERT INTO prompt_history VALUES (?,?,?)", (sched.places.tag(s.place), prompt, host.clock())
+        )
     await sched.db.execute(
         "UPDATE schedules SET next_due=?, snoozed_until=NULL"
         + (", skip_next=0" if skip else "")
