@@ -17,11 +17,6 @@ if TYPE_CHECKING:
 PLATFORMS = ("cli", "slack", "teams")
 
 
-async def _has(db: object, table: str) -> bool:
-    async with db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)) as cur:  # type: ignore[attr-defined]
-        return await cur.fetchone() is not None
-
-
 async def forget_user(bot: Bot, user: str, platform: str = "all") -> dict[str, int]:
     """Delete everything stored under the person's keys; returns rows deleted per kind."""
     platforms = PLATFORMS if platform == "all" else (platform,)
@@ -42,7 +37,7 @@ async def forget_user(bot: Bot, user: str, platform: str = "all") -> dict[str, i
         await db.commit()
         for hook in bot.forget_hooks:
             counts["platform data"] += await hook(p, user)
-        if p == "teams" and not bot.forget_hooks and await _has(db, "teams_references"):
+        if p == "teams" and not bot.forget_hooks and await bot.store.has_table("teams_references"):
             # without the server, the Teams adapter is not mounted: its personal-chat references go here
             cur = await db.execute("DELETE FROM teams_references WHERE owner=?", (bot.store.pseudonym("teams", user),))
             counts["platform data"] += max(cur.rowcount, 0)

@@ -17,11 +17,6 @@ if TYPE_CHECKING:
 DAY = 86400.0
 
 
-async def _table(bot: Bot, name: str) -> bool:
-    async with bot.store.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)) as cur:
-        return await cur.fetchone() is not None
-
-
 async def purge(bot: Bot, now: float | None = None) -> dict[str, int]:
     """Delete what has outlived its keep time; returns rows deleted per kind."""
     s = bot.settings
@@ -41,7 +36,7 @@ async def purge(bot: Bot, now: float | None = None) -> dict[str, int]:
     ]
     done: dict[str, int] = {}
     for table, sql, days in plan:
-        if await _table(bot, table):
+        if await bot.store.has_table(table):
             cur = await db.execute(sql, (now - float(days) * DAY,))
             done[table] = max(cur.rowcount, 0)
     await db.commit()

@@ -127,6 +127,11 @@ class Store:
     async def close(self) -> None:
         await self._db.close()
 
+    async def has_table(self, name: str) -> bool:
+        """True when the database has this table (one an adapter or a later step creates)."""
+        async with self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)) as cur:
+            return await cur.fetchone() is not None
+
     def pseudonym(self, *parts: str) -> str:
         """A stable keyed hash of platform identifiers; the identifiers themselves are never stored."""
         msg = "\x1f".join(parts).encode()
