@@ -243,7 +243,7 @@ async def cmd_unanswered(args: argparse.Namespace) -> int:
 
 async def cmd_index(args: argparse.Namespace) -> int:
     """Embed what the index lacks (only new or edited passages), with progress, and say what it holds."""
-    from bot.runtime import build_retriever
+    from bot.runtime import build_meaning, build_retriever
 
     settings = _settings(args)
     t0 = time.perf_counter()
@@ -255,6 +255,7 @@ async def cmd_index(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     r = await asyncio.to_thread(build_retriever, settings, args.rebuild, False, progress)
+    await asyncio.to_thread(build_meaning, r, settings)  # the intents' example phrasings, embedded once
     secs = time.perf_counter() - t0
     c = r.corpus
     print(f"corpus: {len(c.documents)} documents, {len(c.passages)} passages, organisations {', '.join(c.orgs())}")

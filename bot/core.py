@@ -28,7 +28,8 @@ from bot.store import Profile, Store
 from bot.subscriptions import Schedules
 from bot.types import Incoming, Reply
 from bot.work import Busy, Workers
-from intents import registry
+from intents import anonymous_report, registry
+from intents.meaning import Meaning, Sense
 from intents.phrases import say
 from knowledge.retrieval import Retriever, SearchResult
 from knowledge.routing import Routing
@@ -52,6 +53,7 @@ class Context:
     conv_key: str
     state: dict[str, Any]
     _search: dict[tuple[str, str], SearchResult] = field(default_factory=dict)
+    sense: Sense | None = None  # what the message means by the intents' examples (set by `prefetch`)
 
     @property
     def text(self) -> str:
@@ -74,10 +76,18 @@ class Context:
         return self._search[key]
 
     async def prefetch(self) -> None:
-        """Retrieval for the message, computed off the event loop in the bot's bounded worker pool."""
+        """Retrieval and the intents' meaning for the message, computed off the event loop in the bot's
+        bounded worker pool: the message is embedded once, for both."""
         key = (self.text, self.answer_role)
         if self.text and key not in self._search:
-            self._search[key] = await self.bot.workers.run(self.bot.retriever.search, key[0], self.org, key[1])
+            self._search[key], self.sense = await self.bot.workers.run(self._understand, key[0], key[1])
+
+    def _understand(self, text: str, role: str) -> tuple[SearchResult, Sense | None]:
+        meaning, retriever = self.bot.meaning, self.bot.retriever
+        if meaning is None:
+            return retriever.search(text, self.org, role), None
+        vector = meaning.encode(retriever.dense_text(text))
+        return retriever.search(text, self.org, role, qvec=vector), meaning.sense(vector)
 
 
 class Bot:
@@ -95,6 +105,7 @@ class Bot:
         workers: Workers | None = None,
     ) -> None:
         self.retriever = retriever
+        self.meaning: Meaning | None = None  # intents by meaning; None: by their words alone (no encoder)
         self.workers = workers or Workers()
         self.settings = settings
         self.store = store
@@ -152,7 +163,7 @@ class Bot:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Replies to one incoming message."""
         ctx = await self.context(incoming)  # bounded: the language is judged from the first max_chars
-        writing_report = bool(ctx.text) and registry.intent("anonymous_report").active(ctx)
+        writing_report = bool(ctx.text) and anonymous_report.active(ctx)
         if limits.too_long(incoming.text) and not writing_report:  # a report being written has its own limit
             text = limits.say("too_long", ctx.lang, chars=len(incoming.text))
             return [Reply(text=text, intent="error", lang=ctx.lang, abstained=True)]

@@ -18,6 +18,7 @@ from bot.delivery import OutboxSender, RouterSender, Sender
 from bot.store import Store
 from bot.subscriptions import PlaceCipher, Schedules
 from intents import registry
+from intents.meaning import Calibration, Meaning, examples
 from knowledge import orgs
 from knowledge.corpus import load_corpus
 from knowledge.encoders import load_encoder
@@ -41,6 +42,14 @@ def build_retriever(
         if stale is not None:
             stale.unlink(missing_ok=True)
     return Retriever(corpus, encoder, settings.cache, background=background, progress=progress)
+
+
+def build_meaning(retriever: Retriever, settings: Settings) -> Meaning | None:
+    """The intents' example phrasings embedded with the retrieval's encoder (cached beside the index);
+    None when the bot runs without an encoder: intents are then recognised by their words alone."""
+    if retriever.encoder is None:
+        return None
+    return Meaning(retriever.encoder, examples(registry.NAMES), Calibration.load(), settings.cache)
 
 
 async def build_bot(
@@ -75,6 +84,7 @@ async def build_bot(
         outbox = OutboxSender(settings.home / "outbox", mask=lambda place: "person:" + store.pseudonym("place", place))
         sender = sender or RouterSender(outbox, settings.channels)
         bot = Bot(retriever, settings, store, routing, cases, sender, clock=clock)
+        bot.meaning = await asyncio.to_thread(build_meaning, retriever, settings)
         places = PlaceCipher(cases.keys.local_box(), lambda place: store.pseudonym("place", place))
         bot.schedules = await Schedules.open(store.db, clock=clock, places=places)
         bot.claims = await Claims.open(store.db)

@@ -198,6 +198,11 @@ def matches(ctx: Context) -> bool:
     return kind is not None
 
 
+def takes_by_meaning(ctx: Context) -> bool:
+    """Recognised by meaning alone, the check starts only where the organisation has one."""
+    return ctx.org in (load(NAME).get("checks") or {})
+
+
 def _answer(text: str) -> str | None:
     """Which answer a short typed message gives ('yes', 'no', 'unsure', 'cancel', 'again'), or None."""
     cfg = load(NAME)["answers"]
@@ -317,7 +322,7 @@ async def handle(ctx: Context) -> list[Reply]:
         if not result.abstain and top not in own and result.confidence >= load(NAME)["match"]["defer_confidence"]:
             from intents import registry  # imported here: the registry imports intent modules itself
 
-            replies = list(await registry.intent(registry.FALLBACK).handle(ctx))
+            replies = list(await registry.FALLBACK.handle(ctx))
             return [*replies, _reply(ctx, say(NAME, "offer", ctx.lang), (), _choices(ctx.lang, "start"))]
     return await start(ctx)
 

@@ -80,6 +80,14 @@ def matches(ctx: Context) -> bool:
     return _profession(t)
 
 
+def takes_by_meaning(ctx: Context) -> bool:
+    """A message recognised by meaning alone as a self-description must not be a question ("hur mycket
+    arvode får man i nämnden" names a role but asks about a rule)."""
+    t = ctx.text
+    first = fold(normalize(t)).split()[:1]
+    return "?" not in t and len(t.split()) <= 14 and not (first and first[0] in _data()["question_words"])
+
+
 def _profession(t: str) -> bool:
     words = t.replace(",", " ").split()
     if not words or len(words) > 5 or "?" in t:
@@ -140,6 +148,8 @@ async def handle(ctx: Context) -> list[Reply]:
     role = find_role(ctx.text)
     if org and org not in ctx.bot.retriever.corpus.orgs():
         org = None
+    if org is None and role is None:  # recognised by meaning, but no role or organisation named: ask
+        return await on_choice(ctx, "show")
     await save(ctx, org=org, role=role)
     return [_confirm(ctx, role), *await _answer_held(ctx)]
 

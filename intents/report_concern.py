@@ -118,7 +118,8 @@ def _for_receiver(ctx: Context, base: Reply) -> Reply:
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    t = topic(ctx)
+    # recognised by meaning without a cue word: the message's topics decide all the same
+    t = topic(ctx) or next(iter(ctx.bot.routing.topics(ctx.org, ctx.text)), None)
     routing = ctx.bot.routing.orgs.get(ctx.org)
     if ctx.answer_role in policy_answer.ELECTED_ROLES and not profile.serves_role(ctx, ctx.answer_role):
         return [policy_answer.no_documents_for_role(ctx)]

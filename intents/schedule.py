@@ -142,7 +142,8 @@ async def _reminders(ctx: Context) -> list[Reply]:
     if ctx.role not in REMINDER_ROLES or not mine:
         return [_reply(ctx, say(NAME, "no_reminders", ctx.lang))]
     named = _named(ctx.text, mine)
-    if len(named) == 1 and len(normalize(ctx.text).split()) > 1:
+    # a subscription needs the words of a request; recognised by meaning alone, the overview is shown
+    if len(named) == 1 and len(normalize(ctx.text).split()) > 1 and matches(ctx):
         return await _subscribe(ctx, named[0], ctx.text)
     return [await _overview(ctx, mine)]
 

@@ -241,6 +241,11 @@ class Retriever:
                         target.forms[key] = t.lexicon_weight
         return list(concepts.values())
 
+    def dense_text(self, text: str) -> str:
+        """The text the encoder embeds for a question (see `_dense_query`): callers that embed the
+        message for other uses (intent recognition) embed this, and pass the vector to `search`."""
+        return self._dense_query(text)
+
     def _dense_query(self, text: str) -> str:
         """The question as the encoder sees it: long questions lose their function words, since the
         encoder's cost grows with every token and function words carry little of the topic."""
@@ -299,8 +304,11 @@ class Retriever:
 
     # -- search --------------------------------------------------------------------------------
 
-    def search(self, text: str, org: str, role: str | None = None, k: int = 5) -> SearchResult:
-        """The best passages of `org` for the question, and whether the documents answer it."""
+    def search(
+        self, text: str, org: str, role: str | None = None, k: int = 5, qvec: np.ndarray | None = None
+    ) -> SearchResult:
+        """The best passages of `org` for the question, and whether the documents answer it; `qvec` is
+        the question's vector when the caller has embedded `dense_text(text)` already."""
         rows = self._rows_by_org.get(org)
         if rows is None:
             raise UnknownOrganisation(org)
@@ -334,10 +342,13 @@ class Retriever:
             and lex_rows[0] >= t.skip_dense_above
             and lex_rows[0] - lex_rows[1] >= t.skip_dense_margin
         )
-        qvec = None
+        given, qvec = qvec, None
         if self.dense is not None and self.encoder is not None and not decisive:
+            qvec = given
             d = self.dense
-            q = qvec = self.encoder.encode_queries([self._dense_query(text)])[0]
+            if qvec is None:
+                qvec = self.encoder.encode_queries([self._dense_query(text)])[0]
+            q = qvec
             cos = np.maximum(d.sv @ q, d.en @ q).astype(np.float64)
             mu = t.hub * d.hub[0] + (1 - t.hub) * d.mu
             sd = t.hub * d.hub[1] + (1 - t.hub) * d.sd
