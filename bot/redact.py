@@ -5,7 +5,8 @@ carry names ("chefen Bengt på parkförvaltningen"), numbers, addresses and, now
 a passphrase. `redact` replaces those with neutral placeholders before anything is stored:
 
 - e-mail addresses, web addresses, phone numbers, personal identity numbers and every word with a digit;
-- case codes (VB-XXXX-XXXX) and anything shaped like a passphrase (groups of letters and digits);
+- case codes (VB-XXXX-XXXX) and anything shaped like a passphrase (groups of letters and digits, or
+  three or more words joined by hyphens or dots);
 - proper nouns: a capitalised word inside a sentence, and a capitalised word at the start of one that
   is not a known word of the documents or of ordinary Swedish and English function words;
 - words in capitals that are not known abbreviations.
@@ -27,6 +28,8 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 _CODE = re.compile(r"\bVB-[A-Z0-9]{4}-[A-Z0-9]{4}\b", re.I)
 # a passphrase as the bot makes them (five groups of five), or anything of that shape typed loosely
 _PASSPHRASE = re.compile(r"\b[a-z0-9]{4,6}(?:[- ][a-z0-9]{4,6}){3,5}\b", re.I)
+# words joined by hyphens or dots, three or more ("granit-svala-molnig"): a passphrase of another kind
+_WORD_CHAIN = re.compile(r"(?<![\w.-])[^\W_]{2,12}(?:[-.][^\W_]{2,12}){2,}(?![\w-])")
 _DIGITS = re.compile(r"[+(]?\d[\d\s().\-/]{4,}\d")  # phone numbers, personal identity numbers, amounts
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
@@ -48,6 +51,7 @@ def redact(text: str, known: Callable[[str], bool] | None = None) -> str:
     t = _URL.sub(PLACEHOLDER, t)
     t = _CODE.sub(PLACEHOLDER, t)
     t = _PASSPHRASE.sub(lambda m: PLACEHOLDER if _looks_random(m.group(0)) else m.group(0), t)
+    t = _WORD_CHAIN.sub(PLACEHOLDER, t)
     t = _DIGITS.sub(PLACEHOLDER, t)
     out: list[str] = []
     pos = 0

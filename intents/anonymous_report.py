@@ -21,6 +21,7 @@ from intents import answers, report_login
 from intents.phrases import load, say
 from intents.report_flow import (
     CODE,
+    LOOSE_PASSPHRASE,
     NAME,
     PASSPHRASE,
     PREFIX,
@@ -78,7 +79,8 @@ def available(ctx: Context) -> bool:
 
 
 def matches(ctx: Context) -> bool:
-    return bool(CODE.search(ctx.text) or PASSPHRASE.search(ctx.text)) or asks_to_report(ctx.text)
+    secret = CODE.search(ctx.text) or PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text)
+    return bool(secret) or asks_to_report(ctx.text)
 
 
 def active(ctx: Context) -> bool:
@@ -119,7 +121,9 @@ def _review(ctx: Context, lead: str = "review") -> Reply:
     keys = ["send", "rewrite", "discard"]
     if state.get("last"):
         keys.insert(1, "replace")
-    choices = tuple(Choice(say(NAME, k, ctx.lang), f"{PREFIX}{k}") for k in keys)
+    # "Kasta" (clicked or typed) asks first: the discard itself is the confirmation's "yes"
+    values = {"discard": "ask_discard"}
+    choices = tuple(Choice(say(NAME, k, ctx.lang), f"{PREFIX}{values.get(k, k)}") for k in keys)
     head = say(NAME, lead, ctx.lang)
     if state.get("short") and lead == "review":
         head = say(NAME, "short", ctx.lang) + "\n\n" + head
@@ -130,7 +134,7 @@ async def handle(ctx: Context) -> list[Reply]:
     code = CODE.search(ctx.text)
     if code:
         return await report_login.login(ctx, code.group(0).upper(), PASSPHRASE.search(ctx.text))
-    if PASSPHRASE.search(ctx.text):
+    if PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text):
         return await report_login.passphrase_alone(ctx)
     return await start(ctx)
 
@@ -180,10 +184,7 @@ async def _at_review(ctx: Context, text: str) -> Reply:
     if _said(text, "rewrite_words"):
         return (await on_choice(ctx, "rewrite"))[0]
     if _said(text, "discard_words") or said in ("no", "cancel"):
-        flow(ctx)["step"] = "confirm_discard"
-        yes_no = (Choice(say(NAME, "discard_yes", ctx.lang), f"{PREFIX}discard"),
-                  Choice(say(NAME, "discard_no", ctx.lang), f"{PREFIX}keep"))  # fmt: skip
-        return reply(ctx, say(NAME, "confirm_discard", ctx.lang), yes_no)
+        return _ask_discard(ctx)
     if said == "unsure":
         return _review(ctx)
     if typed_in_chat(ctx):
@@ -197,11 +198,20 @@ async def _at_review(ctx: Context, text: str) -> Reply:
     return _review(ctx, "added_to_draft")
 
 
+def _ask_discard(ctx: Context) -> Reply:
+    flow(ctx)["step"] = "confirm_discard"
+    yes_no = (Choice(say(NAME, "discard_yes", ctx.lang), f"{PREFIX}discard"),
+              Choice(say(NAME, "discard_no", ctx.lang), f"{PREFIX}keep"))  # fmt: skip
+    return reply(ctx, say(NAME, "confirm_discard", ctx.lang), yes_no)
+
+
 async def on_choice(ctx: Context, value: str) -> list[Reply]:
     resume(ctx)
     state = flow(ctx)
     if value == "start":
         return await start(ctx)
+    if value == "ask_discard" and state.get("draft"):
+        return [_ask_discard(ctx)]
     if value in report_login.CHOICES:
         return await report_login.on_choice(ctx, value)
     if value in ("cancel", "discard", "done") or not state:

@@ -32,6 +32,9 @@ CODE = re.compile(r"\bVB-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b", re.I)
 # the bot's passphrases are five groups of five from a 32-letter alphabet; a mistyped one (a 0 or an 1)
 # is still recognised as a passphrase, so that it is never treated (and kept) as a question
 PASSPHRASE = re.compile(r"(?<![\w-])[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?![\w-])", re.I)
+# a whole message shaped like a passphrase of another kind (words or groups joined by hyphens or dots,
+# "granit-svala-molnig-kaffe"): read as a passphrase typed in the wrong place, never as a question
+LOOSE_PASSPHRASE = re.compile(r"^\s*[^\W_]{2,12}(?:[-.][^\W_]{2,12}){2,7}\s*$")
 MENTION = re.compile(r"<[!@#]|@(?:here|channel|everyone)\b|<at>|</at>", re.I)
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 TOKEN_SECONDS = 6 * 3600  # a form left open longer than this must be started again

@@ -20,6 +20,7 @@ from intents import answers
 from intents.phrases import load, say
 from intents.report_flow import (
     CODE,
+    LOOSE_PASSPHRASE,
     NAME,
     PASSPHRASE,
     PREFIX,
@@ -79,11 +80,11 @@ async def login(ctx: Context, code: str, phrase: re.Match[str] | None) -> list[R
 
 async def passphrase_alone(ctx: Context) -> list[Reply]:
     """A passphrase with no case code: ask for the code (the passphrase stays in memory only)."""
-    match = PASSPHRASE.search(ctx.text)
+    match = PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text)
     if typed_in_chat(ctx) or match is None:
         end(ctx)
         return [reply(ctx, say(NAME, "passphrase_not_in_chat", ctx.lang))]
-    begin(ctx, "code", passphrase=match.group(0))
+    begin(ctx, "code", passphrase=match.group(0).strip())
     return [reply(ctx, say(NAME, "ask_code", ctx.lang))]
 
 

@@ -287,7 +287,7 @@ def test_discard_and_cancel_leave_nothing_behind(cli: Cli) -> None:
     assert "Avbrutet. Inget har sparats." in replies[5], replies[5]
     assert "The report is discarded. Nothing was stored." in replies[8], replies[8]
     assert "Cancelled. Nothing was stored." in replies[11], replies[11]
-    assert "Skriv din rapport" in replies[14] and "Avbrutet" in replies[15], replies[14:]
+    assert "Skriv din rapport" in replies[16] and "Avbrutet" in replies[17], replies[16:]
     assert not any(CODE.search(r) for r in replies), "no case code was handed out"
 
     listed, ticked = concurrently(lambda: admin(cli, "case", "list"), lambda: tick(cli, time.time() + 400 * DAY))
