@@ -83,6 +83,11 @@ def matches(ctx: Context) -> bool:
     return bool(secret) or asks_to_report(ctx.text)
 
 
+def certain(ctx: Context) -> bool:
+    """A case code or a passphrase is never read as anything else."""
+    return bool(CODE.search(ctx.text) or PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text))
+
+
 def active(ctx: Context) -> bool:
     """True while a report or a follow-up is under way here (restored from a form's token after a restart)."""
     return resume(ctx)

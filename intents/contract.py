@@ -33,6 +33,13 @@ class Intent(Protocol):
 
 
 @runtime_checkable
+class Certain(Protocol):
+    """An intent whose words can leave no doubt (a case code, a passphrase): then no meaning overrules them."""
+
+    def certain(self, ctx: Context) -> bool: ...
+
+
+@runtime_checkable
 class Gated(Protocol):
     """An intent that can take a message recognised by meaning alone only in some cases (the check: where
     the organisation has one; the profile: not a question)."""

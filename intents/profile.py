@@ -35,6 +35,19 @@ SPECIFIC_FIRST = ("group_leader", "elected", "manager", "employee")
 _CLAUSE = re.compile(r"[,.;:!?]|\s(?:men|utan|snarare|but|rather|instead)\s")
 
 
+def _seat(t: str) -> bool:
+    """A seat in a named body: "sitter i kulturnämnden", "ersättare i byggnadsnämnden" (folded clause)."""
+    suffixes = tuple(fold(x) for x in _data().get("seat_suffixes") or ())  # type: ignore[union-attr]
+    for cue in _data().get("seat_cues") or ():  # type: ignore[union-attr]
+        c = f" {fold(normalize(str(cue)))} "
+        i = t.find(c)
+        if i >= 0:
+            nxt = t[i + len(c) :].split()[:1]
+            if nxt and nxt[0].endswith(suffixes):
+                return True
+    return False
+
+
 def find_role(text: str) -> str | None:
     """The role a self-description names, read clause by clause: a role word after a negation in its clause
     ("jag är inte förtroendevald", "I'm not a manager") does not count; the most specific role said
@@ -54,6 +67,8 @@ def find_role(text: str) -> str | None:
                 if i < 0:
                     continue
                 (negated if any(n in t[: i + 1] for n in negations) else positive).add(role)
+        if _seat(t) and not any(n in t for n in negations):
+            positive.add("elected")
     for role in SPECIFIC_FIRST:
         if role in positive:
             return role
@@ -78,6 +93,11 @@ def matches(ctx: Context) -> bool:
         return True
     # a few words that begin with a role or a profession, and nothing to ask: "undersköterska på hemtjänsten"
     return _profession(t)
+
+
+def certain(ctx: Context) -> bool:
+    """The profile commands ("profil", "min profil") are never read as anything else."""
+    return " ".join(normalize(ctx.text).split()) in COMMANDS
 
 
 def takes_by_meaning(ctx: Context) -> bool:

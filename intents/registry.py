@@ -27,7 +27,7 @@ from intents import (
     schedule,
     smalltalk,
 )
-from intents.contract import Asker, Chooser, Flow, Gated, Intent, Resumable
+from intents.contract import Asker, Certain, Chooser, Flow, Gated, Intent, Resumable
 from intents.meaning import Calibration, Sense
 from intents.phrases import say
 
@@ -67,6 +67,8 @@ def validate(corpus: object) -> None:
 def choose(ctx: Context) -> Intent:
     """The intent that takes a message outside a flow (see `decide`)."""
     by_words = next((m for m in ORDER if m.matches(ctx)), None)
+    if by_words is not None and (ctx.text.startswith("/") or (isinstance(by_words, Certain) and by_words.certain(ctx))):
+        return by_words  # a command, or words that leave no doubt
     meaning = ctx.bot.meaning
     cal = meaning.cal if meaning is not None else None
     name = decide(by_words.NAME if by_words else None, ctx.sense, cal, lambda n: takes_by_meaning(n, ctx))

@@ -62,6 +62,13 @@ def matches(ctx: Context) -> bool:
     return _kind(ctx.text) is not None
 
 
+def takes_by_meaning(ctx: Context) -> bool:
+    """Recognised by meaning alone, a message that asks when or what ("när betalas lönen ut?") is a question
+    about something, not a request for a reminder."""
+    first = fold(normalize(ctx.text)).split()[:1]
+    return not (first and first[0] in _data()["question_words"])
+
+
 def _reply(ctx: Context, text: str, choices: tuple[Choice, ...] = ()) -> Reply:
     return Reply(text=text, choices=choices, intent=NAME, lang=ctx.lang, abstained=True)
 
