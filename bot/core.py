@@ -31,6 +31,7 @@ from bot.work import Busy, Workers
 from intents import anonymous_report, registry
 from intents.meaning import Meaning, Sense
 from intents.phrases import say
+from intents.profile import adopt_stated_role
 from knowledge.retrieval import Retriever, SearchResult
 from knowledge.routing import Routing
 from knowledge.text import detect_lang
@@ -182,6 +183,7 @@ class Bot:
             if limits.word_too_long(ctx.text):  # retrieval's cost grows with the longest word: not analysed
                 text = limits.say("word_too_long", ctx.lang)
                 return [Reply(text=text, intent="error", lang=ctx.lang, abstained=True)]
+            await adopt_stated_role(ctx)  # "jag är kommunalråd, vad ...": answered for that role
             try:  # retrieval is the CPU-heavy part: done in the worker pool, not on the event loop
                 await ctx.prefetch()
             except Busy:

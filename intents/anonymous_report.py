@@ -83,6 +83,16 @@ def matches(ctx: Context) -> bool:
     return bool(secret) or asks_to_report(ctx.text)
 
 
+def takes_by_meaning(ctx: Context) -> bool:
+    """Recognised by meaning alone, the report starts unless the message is about what the function is not
+    for (the first routing topic's rule offers no anonymous report: leadership, planning, one person's HR
+    matter); that message gets its routing answer instead."""
+    routing = ctx.bot.routing.orgs.get(ctx.org)
+    topics = ctx.bot.routing.topics(ctx.org, ctx.text)
+    rule = routing.rule(topics[0], ctx.answer_role) if routing and topics else None
+    return rule is None or "anonymous_report" in rule.offer
+
+
 def certain(ctx: Context) -> bool:
     """A case code or a passphrase is never read as anything else."""
     return bool(CODE.search(ctx.text) or PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text))

@@ -108,11 +108,13 @@ def receiver_passage(ctx: Context, role: str) -> Passage | None:
     """The passage of the role's own document that says what is expected of the one receiving (by section
     name first, then by text)."""
     words = [_folded(w).strip() for w in _data()["receiver_words"].get(role, [])]
+    # "tala med din gruppledare" speaks to the one who reports, not about the one receiving
+    addressed = [_folded(a).strip() for a in _data().get("addressed_words") or []]
     candidates = role_passages(ctx, role)
     for field in ("section", "text"):
         for p in candidates:
             t = _folded(getattr(p, field))
-            if any(f" {w}" in t for w in words):
+            if any(f" {w}" in t for w in words) and not any(f" {a} {w}" in t for a in addressed for w in words):
                 return p
     return None
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,8 @@ class Calibration:
     override: float
     top: int
     per_intent: dict[str, float]
-    lexical_only: frozenset[str]  # intents whose meaning never takes a message on its own (crisis: words)
+    lexical_only: frozenset[str]  # intents whose meaning never takes a message on its own
+    per_intent_override: dict[str, float] = field(default_factory=dict)  # a larger override for these
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
@@ -52,10 +53,14 @@ class Calibration:
             top=int(raw.get("top", 2)),
             per_intent={str(k): float(v) for k, v in (raw.get("per_intent") or {}).items()},
             lexical_only=frozenset(raw.get("lexical_only") or ()),
+            per_intent_override={str(k): float(v) for k, v in (raw.get("per_intent_override") or {}).items()},
         )
 
     def threshold_for(self, name: str) -> float:
         return self.per_intent.get(name, self.threshold)
+
+    def override_for(self, name: str) -> float:
+        return self.per_intent_override.get(name, self.override)
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,6 +140,26 @@ async def save(ctx: Context, org: str | None = None, role: str | None = None) ->
         ctx.role, ctx.role_known = role, True
 
 
+def stated_role(text: str) -> str | None:
+    """A role the person states about themselves inside a longer message or a question ("hej jag är
+    kommunalråd, vad säger policyn om ..."): a self-description cue and a role named positively."""
+    t = _padded(text)
+    cues: list[str] = _data()["cues"]  # type: ignore[assignment]
+    if not any(f" {fold(normalize(c))} " in t for c in cues):
+        return None
+    return find_role(text)
+
+
+async def adopt_stated_role(ctx: Context) -> None:
+    """Before the message is answered: a role stated in it is the person's role from now on (the platform's
+    own role, when it gives one, is kept)."""
+    if ctx.incoming.role or not ctx.text or ctx.incoming.choice:
+        return
+    role = stated_role(ctx.text)
+    if role is not None and role != ctx.role:
+        await save(ctx, role=role)
+
+
 def serves_role(ctx: Context, role: str | None) -> bool:
     """True when the organisation has a document written for this role (not only for everyone)."""
     if role is None:

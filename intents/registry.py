@@ -94,7 +94,7 @@ def decide(
         return by_words
     if by_words is None or best == by_words:
         return best
-    return best if sense.score_of(best) - sense.score_of(by_words) >= cal.override else by_words
+    return best if sense.score_of(best) - sense.score_of(by_words) >= cal.override_for(best) else by_words
 
 
 async def _pending_answer(ctx: Context, waiting: object) -> list[Reply] | None:

@@ -105,16 +105,21 @@ def _for_target(ctx: Context, rule: Rule, base: Reply, target: str) -> Reply:
     return replace(base, text=f"{head}{extra}\n\n{base.text}")
 
 
-def _for_receiver(ctx: Context, base: Reply) -> Reply:
-    """The asker receives the report (a manager, a group leader): the code's expectations of that role."""
+def _for_receiver(ctx: Context, rule: Rule, base: Reply) -> Reply:
+    """The asker receives the report (a manager, a group leader): the code's expectations of that role, then
+    the rule's passage as what the code tells the one who reports (not as advice to the asker: a group
+    leader is not told to tell their group leader)."""
     p = involved.receiver_passage(ctx, ctx.answer_role)
     if p is None:
         return base
     head = involved.phrase(f"receiver_{ctx.answer_role}", ctx.lang)
     src = say(NAME, "source", ctx.lang, title=p.doc.title, section=p.section)
     cites = (*base.citations, _citation(p, 0.5))[: policy_answer.MAX_CITATIONS]
-    text = f"{head}\n\n{src}\n{policy_answer.quote(p.text)}\n\n{base.text}"
-    return replace(base, text=text, citations=cites)
+    first = rule.rests_on[0]
+    told = involved.phrase("receiver_rule", ctx.lang)
+    rule_src = say(NAME, "source", ctx.lang, title=first.doc.title, section=first.section)
+    parts = [head, f"{src}\n{policy_answer.quote(p.text)}", f"{told}\n{rule_src}\n{policy_answer.quote(first.text)}"]
+    return replace(base, text="\n\n".join(parts), citations=cites)
 
 
 async def handle(ctx: Context) -> list[Reply]:
@@ -133,7 +138,7 @@ async def handle(ctx: Context) -> list[Reply]:
     if target and involved.names_usual(rule.sv, target):
         reply = _for_target(ctx, rule, reply, target)
     elif involved.is_receiver(ctx.answer_role, found):
-        reply = _for_receiver(ctx, reply)
+        reply = _for_receiver(ctx, rule, reply)
     if "anonymous_report" in rule.offer and anonymous_report.available(ctx):
         reply = replace(reply, choices=(*reply.choices, anonymous_report.offer(ctx.lang)))
     replies = [await policy_answer.with_feedback(ctx, reply)]

@@ -85,6 +85,8 @@ class Routing:
         self._triggers = triggers
         self._concepts = concepts
         self._derived: dict[str, set[str]] = {}  # per organisation, the topics found in its text
+        # per organisation, the domain concepts (concepts.yaml) each routing-file topic covers
+        self.topic_concepts: dict[str, dict[str, frozenset[str]]] = {}
 
     @classmethod
     def load(cls, corpus: Corpus, folder: Path | None = None, concepts: ConceptIndex | None = None) -> Routing:
@@ -93,6 +95,7 @@ class Routing:
         folder = folder or BUNDLED_ROUTING
         orgs: dict[str, OrgRouting] = {}
         triggers: dict[str, Lexicon] = {}
+        covers: dict[str, dict[str, frozenset[str]]] = {}  # per organisation, each topic's concepts
         for path in sorted(folder.glob("*.yaml")):
             try:
                 data: dict[str, Any] = yamlio.load(path.read_text(encoding="utf-8")) or {}
@@ -109,6 +112,7 @@ class Routing:
             for t in data.get("topics") or []:
                 tid = str(t["id"])
                 topics.append(tid)
+                covers.setdefault(org, {})[tid] = frozenset(str(c) for c in t.get("concepts") or [tid])
                 entries.append({"means": [tid], "said": [str(x) for x in t.get("triggers") or []]})
                 for r in t.get("rules") or []:
                     cites = [r["rests_on"], *(r.get("also") or [])]
@@ -129,6 +133,7 @@ class Routing:
             orgs[org] = OrgRouting(org, tuple(topics), tuple(rules), dict(data.get("channels") or {}))
             triggers[org] = Lexicon(entries)
         routing = cls(orgs, triggers, concepts)
+        routing.topic_concepts = covers
         if concepts is not None:
             routing._derive(corpus, concepts)
         return routing
@@ -168,13 +173,17 @@ class Routing:
             return []
         trig = self._triggers.get(org)
         found = {m for e in trig.expand(text) for m in e.means} if trig else set()
-        out = [t for t in routing.topics if t in found]
         derived = self._derived.get(org, set())
-        if self._concepts is not None and derived:
+        ranked_ids: list[str] = []
+        if self._concepts is not None:
             names = self._concepts.concepts
             hits = names.match(text, detect_lang(text), question=True)
-            ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-            out += [names.concepts[ci].id for ci, _ in ranked if names.concepts[ci].id in derived]
+            ranked_ids = [names.concepts[ci].id for ci, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))]
+        # a routing file's topic is found by its trigger words or by the domain concepts it covers
+        covers = self.topic_concepts.get(org, {})
+        said = set(ranked_ids)
+        out = [t for t in routing.topics if t in found or (t in covers and covers[t] & said)]
+        out += [c for c in ranked_ids if c in derived and c not in out]
         return out
 
     def topic_of_passage(self, org: str, passage_id: str) -> str | None:
