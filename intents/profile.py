@@ -105,7 +105,8 @@ def takes_by_meaning(ctx: Context) -> bool:
     arvode får man i nämnden" names a role but asks about a rule)."""
     t = ctx.text
     first = fold(normalize(t)).split()[:1]
-    return "?" not in t and len(t.split()) <= 14 and not (first and first[0] in _data()["question_words"])
+    asks = {fold(normalize(w)) for w in _data()["question_words"]}  # type: ignore[union-attr]
+    return "?" not in t and len(t.split()) <= 14 and not (first and first[0] in asks)
 
 
 def _profession(t: str) -> bool:

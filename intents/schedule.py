@@ -15,7 +15,7 @@ from bot import schedule as sched
 from bot.calendar import WEEKDAYS, local
 from bot.types import Choice, Reply
 from intents.phrases import load, say
-from knowledge.text import fold, normalize
+from knowledge.text import content_words, fold, normalize, stem_en, stem_sv
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -66,7 +66,7 @@ def takes_by_meaning(ctx: Context) -> bool:
     """Recognised by meaning alone, a message that asks when or what ("när betalas lönen ut?") is a question
     about something, not a request for a reminder."""
     first = fold(normalize(ctx.text)).split()[:1]
-    return not (first and first[0] in _data()["question_words"])
+    return not (first and first[0] in {fold(normalize(w)) for w in _data()["question_words"]})
 
 
 def _reply(ctx: Context, text: str, choices: tuple[Choice, ...] = ()) -> Reply:
@@ -163,12 +163,34 @@ def _named(text: str, mine: list[sched.Reminder]) -> list[sched.Reminder]:
     by_words = [r for r in mine if any(f" {normalize(w)}" in t for w in own.get(r.id, []))]
     if by_words:
         return by_words
-    return [
+    plain = [
         r
         for r in mine
         if normalize(r.id.replace("-", " ")) in t
         or any(len(w) > 6 and w in t for lang in ("sv", "en") for w in normalize(r.title.get(lang, "")).split())
     ]
+    if len(plain) == 1:
+        return plain
+    return _by_stems(text, plain or mine, own) or plain
+
+
+def _stems(text: str) -> set[str]:
+    ws = [w for w in content_words(text) if len(w) > 2]
+    return {stem_sv(w) for w in ws} | {stem_en(w) for w in ws}
+
+
+def _by_stems(text: str, mine: list[sched.Reminder], own: dict[str, list[str]]) -> list[sched.Reminder]:
+    """The reminder whose title and own words share the most word stems with the message, when one does
+    more than any other ("följa upp bemötandekoden med gruppen": the group's follow-up of the code)."""
+    asked = _stems(text) - _stems(" ".join(_data().get("generic_words") or []))
+    scored = []
+    for r in mine:
+        said = " ".join([*r.title.values(), *own.get(r.id, [])])
+        scored.append((len(asked & _stems(said)), r))
+    scored.sort(key=lambda x: -x[0])
+    if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return [scored[0][1]]
+    return []
 
 
 async def _overview(ctx: Context, mine: list[sched.Reminder]) -> Reply:
