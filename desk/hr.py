@@ -4,21 +4,24 @@ would answer it.
 
 Nothing here is case content and nothing is anyone's wording: the question log is already redacted
 and reduced (bot/questions.py), and a theme is listed only once at least `K_ANONYMITY` different
-people asked it; fewer are only counted ("2 themes not shown"). A tried question runs the policy
-answer's retrieval directly, not `Bot.handle`, so it is never kept, counted or rated.
+people asked it; fewer are only counted ("2 themes not shown"). A tried question goes through
+`Bot.handle` of a sandbox bot: the same corpus, retriever and worker pool, but its state in a
+throw-away in-memory database and nothing recorded for HR (as `conductbot ask` answers), so it is never
+kept, counted or rated, and it is answered by whichever intent would answer it in chat.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot import limits
 from bot.questions import K_ANONYMITY, grouped
-from bot.types import Citation
-from bot.work import Busy
+from bot.types import Citation, Incoming
 
 DAY = 86400.0
 WEEK = 7 * DAY
@@ -137,16 +140,43 @@ async def analytics(bot: Any, org: str, now: float) -> Analytics:
     return out
 
 
-async def try_question(bot: Any, org: str, role: str, text: str) -> Tried:
-    """The policy answer the bot would give `role` in `org`, computed off the event loop; nothing is kept."""
-    from intents import policy_answer
+class Sandbox:
+    """A second bot over the same retriever, for questions tried on HR's page: nothing it does is kept."""
 
-    text = text.strip()
-    if limits.too_long(text) or limits.word_too_long(text):
-        return Tried(problem="try_too_long")
-    try:
-        result = await bot.workers.run(bot.retriever.search, text, org, role)
-    except Busy:
-        return Tried(problem="try_busy")
-    reply = policy_answer.answer(result, org, role, bot.retriever.tuning.second_quote_ratio)
-    return Tried(reply.text, reply.citations, reply.abstained)
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+        self._inner: Any = None
+        self._lock = asyncio.Lock()
+
+    async def inner(self) -> Any:
+        from bot.runtime import build_bot
+
+        async with self._lock:
+            if self._inner is None:
+                settings = self.bot.settings.model_copy(update={"record_questions": False})
+                inner = await build_bot(settings, retriever=self.bot.retriever, memory=True)
+                inner.workers.close()
+                inner.workers = self.bot.workers  # one bounded pool for the process
+                self._inner = inner
+        return self._inner
+
+    async def close(self) -> None:
+        if self._inner is not None:
+            await self._inner.store.close()
+            self._inner = None
+
+    async def ask(self, org: str, role: str, text: str) -> Tried:
+        """The replies the bot would give `role` in `org` to `text`, in a conversation of its own."""
+        text = text.strip()
+        if limits.too_long(text) or limits.word_too_long(text):
+            return Tried(problem="try_too_long")
+        inner = await self.inner()
+        conversation = "desk-try-" + secrets.token_hex(8)
+        incoming = Incoming(user="desk-hr", conversation=conversation, text=text, org=org, role=role, platform="desk")
+        replies = await inner.handle(incoming)
+        await inner.store.clear_state(inner.store.pseudonym("desk", conversation))
+        if replies and replies[0].intent == "error" and replies[0].abstained:
+            return Tried(replies[0].text, (), True)
+        body = "\n\n".join(r.text for r in replies if r.text)
+        cited = tuple(c for r in replies for c in r.citations)
+        return Tried(body, cited, all(r.abstained for r in replies))

@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.questions import K_ANONYMITY
 from bot.types import ROLES
 from desk import charts
-from desk.hr import Analytics, Tried, analytics, try_question
+from desk.hr import Analytics, Tried, analytics
 from desk.pages import choose_lang, error, render, word
 from desk.state import desk_of, session_of
 
@@ -24,14 +24,20 @@ def routes(app: web.Application) -> None:
 
 
 def blocks(text: str) -> list[tuple[str, str]]:
-    """An answer's text as paragraphs and quotes ("> " lines), for the page."""
+    """An answer's text as paragraphs and quotes (runs of "> " lines), for the page."""
     out: list[tuple[str, str]] = []
     for para in text.split("\n\n"):
-        lines = para.splitlines()
-        if lines and all(line.startswith(">") for line in lines):
-            out.append(("quote", "\n".join(line[1:].lstrip() for line in lines)))
-        elif para.strip():
-            out.append(("p", para.strip()))
+        run: list[str] = []
+        kind = ""
+        for line in para.splitlines():
+            this = "quote" if line.startswith(">") else "p"
+            if this != kind and run:
+                out.append((kind, "\n".join(run)))
+                run = []
+            kind = this
+            run.append(line[1:].lstrip() if this == "quote" else line)
+        if run and "".join(run).strip():
+            out.append((kind, "\n".join(run).strip()))
     return out
 
 
@@ -105,5 +111,5 @@ async def try_page(request: web.Request) -> web.Response:
     role = role if role in ROLES else "employee"
     if not question:
         return await _page(request, role=role)
-    tried = await try_question(desk_of(request).bot, session.org, role, question)
+    tried = await desk_of(request).sandbox.ask(session.org, role, question)
     return await _page(request, tried, question[:2000], role)

@@ -24,6 +24,7 @@ from bot.config import DeskSettings, Settings
 from bot.core import Bot
 from bot.server import Mounted
 from desk import auth, case_views, hr_views
+from desk.hr import Sandbox
 from desk.pages import error
 from desk.sessions import Sessions, Throttle, csrf_ok
 from desk.state import DESK_KEY, PREFIX, SESSION_COOKIE, Desk, desk_of, redirect
@@ -100,6 +101,7 @@ async def build(bot: Bot, settings: DeskSettings) -> web.Application:
         users,
         Sessions(settings.session_idle_minutes * 60, settings.session_max_hours * 3600),
         Throttle(settings.max_failures, lock),
+        Sandbox(bot),
     )
     sub = web.Application(middlewares=[guard], client_max_size=256 * 1024)
     sub[DESK_KEY] = desk
@@ -119,7 +121,7 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     app.router.add_get(PREFIX, _to_slash)  # before the sub-application, which would take /desk itself
     app.add_subapp(PREFIX, sub)
     log.info("desk: case handlers and HR at %s/ (users: `conductbot desk add-user`)", PREFIX)
-    return Mounted("desk", info={"desk": True})
+    return Mounted("desk", stop=sub[DESK_KEY].sandbox.close, info={"desk": True})
 
 
 async def _to_slash(request: web.Request) -> web.Response:

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from bot.config import DeskSettings
 from bot.core import Bot
+from desk.hr import Sandbox
 from desk.sessions import Session, Sessions, Throttle
 from desk.users import DeskUsers
 
@@ -24,6 +25,7 @@ class Desk:
     users: DeskUsers
     sessions: Sessions
     throttle: Throttle
+    sandbox: Sandbox
 
     def cookie(self, response: web.StreamResponse, request: web.Request, name: str, value: str) -> None:
         """Set a desk cookie: HttpOnly, SameSite=Strict, only under /desk, Secure over HTTPS."""
