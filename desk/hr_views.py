@@ -65,7 +65,7 @@ def _charts(data: Analytics, lang: str) -> dict[str, Any]:
             "ratings",
             [(t("share_up"), data.rated_up), (t("share_down"), data.rated_down)],
             t("share_rated"),
-            t("shares_desc"),
+            t("ratings_desc"),
         )
         if rated
         else None,

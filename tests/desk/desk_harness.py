@@ -6,8 +6,10 @@ Shared by the HTTP security tests and the browser tests in tests/desk.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from slack_harness import free_port, launch, stop_process
 CODE = re.compile(r"\bVB-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b")
 PASSPHRASE = re.compile(r"\b[a-hj-np-z2-9]{5}(?:-[a-hj-np-z2-9]{5}){4}\b")
 
+OLD_REPORT = "Någon på förrådet tar hem kontorsmaterial varje vecka."  # made ten days ago: its 7 days are over
 REPORT = "Enhetschefen Grönqvist på tekniska kontoret attesterar sina egna reseräkningar till Mallorca."
 HANDLER, HANDLER_PASS = "handlaren-MARKER-H7", "korrekt häst batteri häftklammer"
 HR, HR_PASS = "hr-MARKER-R4", "gröna äpplen i en röd korg"
@@ -37,6 +40,7 @@ class DeskServer:
     log: Path
     code: str
     phrase: str
+    old_code: str
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -60,6 +64,16 @@ def add_user(cli: Cli, name: str, passphrase: str, org: str, role: str, key: Pat
     assert r.returncode == 0 and "desk user added" in r.stdout, str(r)
 
 
+def report(cli: Cli, text: str, env: dict[str, str] | None = None) -> tuple[str, str]:
+    """A report through `conductbot chat`: its case code and passphrase."""
+    lines = ["/anmäl", text, "Skicka"]
+    r = cli.run("chat", "--user", "reporter-MARKER-U1", stdin="\n".join(lines) + "\n", env=env)
+    sent = split_replies(r.stdout, lines)
+    code, phrase = CODE.search(sent[2]), PASSPHRASE.search(sent[2])
+    assert code and phrase, sent
+    return code.group(0), phrase.group(0)
+
+
 def start_desk(tmp: Path, cache: Path, desk: dict[str, Any]) -> DeskServer:
     """A data directory with one report and the desk's users, and the server over it (with -v)."""
     import yaml
@@ -67,10 +81,9 @@ def start_desk(tmp: Path, cache: Path, desk: dict[str, Any]) -> DeskServer:
     home = tmp / "home"
     cli = Cli(home, cache)
     cli.configure(report_delay_seconds=[0, 0], deliver_every_seconds=0.5, desk=desk)
-    lines = ["/anmäl", REPORT, "Skicka"]
-    sent = split_replies(cli.run("chat", "--user", "reporter-MARKER-U1", stdin="\n".join(lines) + "\n").stdout, lines)
-    code, phrase = CODE.search(sent[2]), PASSPHRASE.search(sent[2])
-    assert code and phrase, sent
+    ten_days_ago = dt.datetime.fromtimestamp(time.time() - 10 * 86400, dt.UTC).isoformat(timespec="seconds")
+    old, _ = report(cli, OLD_REPORT, {"CONDUCTBOT_NOW": ten_days_ago})
+    code, phrase = report(cli, REPORT)
     (key,) = secrets_dir(cli).glob("vasteras-*.secret")
     kommun_key = tmp / "usb" / "kommun.secret"
     r = cli.run("keys", "--org", "kommun", "--out", str(kommun_key))
@@ -81,7 +94,7 @@ def start_desk(tmp: Path, cache: Path, desk: dict[str, Any]) -> DeskServer:
     add_user(cli, LOCKED, LOCKED_PASS, "vasteras", "hr")
     assert yaml.safe_load((home / "config.yaml").read_text())["desk"] == desk
     proc, url, log = launch(tmp, clean_env(home, cache), free_port(), verbose=True)
-    return DeskServer(url, cli, proc, log, code.group(0), phrase.group(0))
+    return DeskServer(url, cli, proc, log, code, phrase, old)
 
 
 def stop_desk(server: DeskServer) -> None:
