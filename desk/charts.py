@@ -39,7 +39,7 @@ def _clip(label: str, chars: int) -> str:
     return label if len(label) <= chars else label[: chars - 1] + "…"
 
 
-def hbars(prefix: str, rows: list[tuple[str, int]], title: str, desc: str, width: int = 640) -> Markup:
+def hbars(prefix: str, rows: list[tuple[str, int]], title: str, desc: str, width: int = 420) -> Markup:
     """Horizontal bars, one per row: the label above its bar, the number at the bar's end."""
     top = max((v for _, v in rows), default=0) or 1
     row_h, bar_h = 40, 16
@@ -49,7 +49,8 @@ def hbars(prefix: str, rows: list[tuple[str, int]], title: str, desc: str, width
     for i, (label, value) in enumerate(rows):
         y = i * row_h + 4
         w = max(2, round(usable * value / top))
-        out.append(f'<text x="0" y="{y + 12}" fill="{INK}">{escape(_clip(label, 80))}</text>')
+        full, shown = escape(label), escape(_clip(label, 58))
+        out.append(f'<text x="0" y="{y + 12}" fill="{INK}"><title>{full}</title>{shown}</text>')
         out.append(
             f'<rect x="0" y="{y + 18}" width="{w}" height="{bar_h}" fill="{_fill(prefix, "hatch")}"'
             f' stroke="{INK}" stroke-width="1"/>'
@@ -60,7 +61,7 @@ def hbars(prefix: str, rows: list[tuple[str, int]], title: str, desc: str, width
 
 
 def columns(
-    prefix: str, labels: list[str], series: list[tuple[str, list[int]]], title: str, desc: str, width: int = 640
+    prefix: str, labels: list[str], series: list[tuple[str, list[int]]], title: str, desc: str, width: int = 420
 ) -> Markup:
     """Grouped columns over time (one group per label, one column per series), with a legend and numbers."""
     top = max((v for _, values in series for v in values), default=0) or 1
@@ -70,7 +71,7 @@ def columns(
     col = min(22.0, (group - 6) / max(1, len(series)))
     out = _open(prefix, width, height + legend_h, title, desc)
     for s, (name, _) in enumerate(series):  # the legend: a swatch of the pattern and the series' name
-        x = left + s * 180
+        x = left + s * 150
         pattern = PATTERNS[s % len(PATTERNS)]
         out.append(
             f'<rect x="{x}" y="2" width="18" height="14" fill="{_fill(prefix, pattern)}" stroke="{INK}"'
@@ -104,7 +105,7 @@ def columns(
     return Markup("".join(out))
 
 
-def shares(prefix: str, parts: list[tuple[str, int]], title: str, desc: str, width: int = 640) -> Markup:
+def shares(prefix: str, parts: list[tuple[str, int]], title: str, desc: str, width: int = 420) -> Markup:
     """One bar split into parts (each with its pattern), and under it each part's name, count and per cent."""
     total = sum(v for _, v in parts)
     height = 40 + 22 * len(parts)
