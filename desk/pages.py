@@ -105,7 +105,10 @@ def render(
     )
     response = web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
     if request.query.get("lang") in LANGS:
-        response.set_cookie(LANG_COOKIE, lang, path="/desk", httponly=True, samesite="Strict", max_age=365 * 86400)
+        year = 365 * 86400
+        response.set_cookie(
+            LANG_COOKIE, lang, path="/desk", httponly=True, samesite="Strict", secure=request.secure, max_age=year
+        )
     return response
 
 

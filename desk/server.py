@@ -13,6 +13,8 @@ Nothing a person typed, no passphrase and no login name is logged.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from pathlib import Path
@@ -33,6 +35,7 @@ from desk.users import DeskUsers
 log = logging.getLogger(__name__)
 
 PUBLIC = ("/desk/login", "/desk/desk.css", "/desk/", "/desk")
+MAX_FORM = 256 * 1024
 CSS = Path(__file__).with_name("desk.css")
 HEADERS = {
     "Cache-Control": "no-store",
@@ -51,9 +54,13 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     """Sessions, CSRF and the headers every desk response carries."""
     try:
         response = await _guarded(request, handler)
-    except web.HTTPException as exc:  # no such page, wrong method: an error page of our own
+    except web.HTTPException as exc:  # no such page, wrong method, too large: an error page of our own
         key = "not_found" if exc.status in (404, 405) else "error_title"
         response = error(request, exc.status if exc.status >= 400 else 400, key)
+    except Exception as exc:  # logged by type and route only: a message could quote what was typed
+        route = request.match_info.route.resource.canonical if request.match_info.route.resource else "-"
+        log.error("desk: %s while answering %s %s", type(exc).__name__, request.method, route)
+        response = error(request, 500, "error_title")
     for name, value in HEADERS.items():
         response.headers[name] = value
     return response
@@ -72,6 +79,8 @@ async def _guarded(request: web.Request, handler: Any) -> web.StreamResponse:
         if token:
             desk.forget_cookie(response, SESSION_COOKIE)
         return response
+    if (request.content_length or 0) > MAX_FORM:  # the desk's forms are small; the server's limit is 1 MB
+        return error(request, 413, "error_title")
     if session is not None and request.method == "POST" and request.path != "/desk/login":
         form = await request.post()
         if not csrf_ok(session, str(form.get("csrf", ""))):
@@ -103,7 +112,7 @@ async def build(bot: Bot, settings: DeskSettings) -> web.Application:
         Throttle(settings.max_failures, lock),
         Sandbox(bot),
     )
-    sub = web.Application(middlewares=[guard], client_max_size=256 * 1024)
+    sub = web.Application(middlewares=[guard])
     sub[DESK_KEY] = desk
     sub.router.add_get("/", _home)
     sub.router.add_get("/desk.css", _css)
@@ -121,7 +130,27 @@ async def mount(app: web.Application, bot: Bot, settings: Settings, options: dic
     app.router.add_get(PREFIX, _to_slash)  # before the sub-application, which would take /desk itself
     app.add_subapp(PREFIX, sub)
     log.info("desk: case handlers and HR at %s/ (users: `conductbot desk add-user`)", PREFIX)
-    return Mounted("desk", stop=sub[DESK_KEY].sandbox.close, info={"desk": True})
+    desk = sub[DESK_KEY]
+    sweeper: list[asyncio.Task[None]] = []
+
+    async def start() -> None:
+        sweeper.append(asyncio.create_task(_sweep(desk)))
+
+    async def stop() -> None:
+        for task in sweeper:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await desk.sandbox.close()
+
+    return Mounted("desk", start=start, stop=stop, info={"desk": True})
+
+
+async def _sweep(desk: Desk, every: float = 30.0) -> None:
+    """Forget expired sessions (and the keys they hold) even when no request comes."""
+    while True:
+        await asyncio.sleep(every)
+        desk.sessions.sweep()
 
 
 async def _to_slash(request: web.Request) -> web.Response:

@@ -48,7 +48,7 @@ def test_add_list_and_remove_desk_users(cli: Cli, tmp_path: Path) -> None:
     assert "MARKER" not in listed, "names are not stored, so not listed"
 
     data = b"".join(p.read_bytes() for p in cli.home.rglob("conductbot.sqlite3*"))
-    for needle in (NAME.encode(), "hr-MARKER".encode(), PASSPHRASE.encode(), key.read_bytes()):
+    for needle in (NAME.encode(), b"hr-MARKER", PASSPHRASE.encode(), key.read_bytes()):
         assert needle not in data, needle
     r = cli.run("desk", "remove-user", "--name", NAME)
     assert r.returncode == 0 and "removed" in r.stdout, str(r)

@@ -10,12 +10,16 @@ passphrase and no user name.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import aiohttp
 import pytest
-from conftest import SessionIndex
+from conftest import SessionIndex, clean_env
 from desk_harness import (
     HANDLER,
     HANDLER_PASS,
@@ -30,10 +34,13 @@ from desk_harness import (
     start_desk,
     stop_desk,
 )
+from slack_harness import free_port, launch, stop_process
 
 IDLE_SECONDS = 4.0
 LOCK_SECONDS = 3.0
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+TRIED = "Får jag ta emot gåvor från en leverantör MARKERFRÅGA?"
+FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +86,24 @@ def csrf_of(html: str) -> str:
     m = CSRF.search(html)
     assert m, html[:2000]
     return m.group(1)
+
+
+def test_the_desk_is_off_unless_configured(tmp_path: Path, session_index: SessionIndex) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    proc, url, _ = launch(tmp_path, clean_env(home, session_index.cache), free_port())
+    try:
+        for path in ("/desk", "/desk/login", "/desk/cases"):
+            try:
+                with urllib.request.urlopen(url + path, timeout=5) as r:
+                    status = r.status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            assert status == 404, (path, status)
+        with urllib.request.urlopen(url + "/healthz", timeout=5) as r:
+            assert json.loads(r.read())["desk"] is False
+    finally:
+        stop_process(proc)
 
 
 async def test_nothing_is_reachable_without_a_login(desk: DeskServer) -> None:
@@ -210,12 +235,37 @@ async def test_five_wrong_passphrases_lock_the_user_and_the_client(desk: DeskSer
         assert status == 401 and "Namnet eller lösenfrasen stämmer inte." in html
 
 
+async def test_bad_requests_get_error_pages_and_a_tried_question_is_kept_nowhere(desk: DeskServer) -> None:
+    base = desk.url
+    async with client() as http:
+        await login(http, base, HR, HR_PASS)
+        _, _, html = await page(http, base + "/desk/hr")
+        token = csrf_of(html)
+        async with http.post(base + "/desk/hr/try", data={"csrf": token, "q": TRIED, "role": "boss"}) as r:
+            tried = await r.text()
+            assert r.status == 200 and "Svaret boten skulle ge" in tried and "Bemötandekod" in tried, tried[-3000:]
+        async with http.post(base + "/desk/hr/try", data={"csrf": token, "q": "x" * 300_000}) as r:
+            assert r.status == 413 and r.headers["Cache-Control"] == "no-store", r.status
+        async with http.post(
+            base + "/desk/hr/try", data=b"csrf=" + token.encode() + b"&q=%ff%fe", headers={"Content-Type": FORM}
+        ) as r:
+            assert r.status in (200, 400) and r.headers["Cache-Control"] == "no-store", r.status
+        for path in ("/desk/nowhere", "/desk/cases/../hr", "/desk/hr/try"):
+            status, _, html = await page(http, base + path)
+            assert status in (303, 404, 405) or "Bemötandekod" not in html, (path, status)
+    data = b"".join(p.read_bytes() for p in desk.cli.home.rglob("*") if p.is_file())
+    assert TRIED.encode() not in data and "MARKERFRÅGA".encode() not in data, "a tried question is not stored"
+    log = desk.log_text()
+    assert "Traceback" not in log, log[-3000:]
+
+
 async def test_the_server_log_holds_no_report_text_passphrase_or_user_name(desk: DeskServer) -> None:
     log = desk.log_text()
     assert "desk: a handler of vasteras logged in" in log, "the -v log was captured"
     assert "desk: a login failed" in log
     for needle in (REPORT, "Grönqvist", "Mallorca", desk.phrase, HANDLER, HANDLER_PASS, HR, HR_PASS, OTHER,
-                   OTHER_PASS, LOCKED, LOCKED_PASS, "MARKER", "förfalskat", "fel lösenfras", "127.0.0.1:"):  # fmt: skip
+                   OTHER_PASS, LOCKED, LOCKED_PASS, "MARKER", "förfalskat", "fel lösenfras", TRIED,
+                   "127.0.0.1:"):  # fmt: skip
         if needle == "127.0.0.1:":
             assert log.count(needle) == 1, "only the listening line names an address"
             continue
