@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,17 +82,26 @@ def start_desk(tmp: Path, cache: Path, desk: dict[str, Any]) -> DeskServer:
     home = tmp / "home"
     cli = Cli(home, cache)
     cli.configure(report_delay_seconds=[0, 0], deliver_every_seconds=0.5, desk=desk)
-    ten_days_ago = dt.datetime.fromtimestamp(time.time() - 10 * 86400, dt.UTC).isoformat(timespec="seconds")
-    old, _ = report(cli, OLD_REPORT, {"CONDUCTBOT_NOW": ten_days_ago})
-    code, phrase = report(cli, REPORT)
-    (key,) = secrets_dir(cli).glob("vasteras-*.secret")
+    key = secrets_dir(cli) / "vasteras.secret"
     kommun_key = tmp / "usb" / "kommun.secret"
-    r = cli.run("keys", "--org", "kommun", "--out", str(kommun_key))
-    assert r.returncode == 0, str(r)
-    add_user(cli, HANDLER, HANDLER_PASS, "vasteras", "handler", key)
-    add_user(cli, HR, HR_PASS, "vasteras", "hr")
-    add_user(cli, OTHER, OTHER_PASS, "kommun", "handler", kommun_key)
-    add_user(cli, LOCKED, LOCKED_PASS, "vasteras", "hr")
+    for org, out in (("vasteras", key), ("kommun", kommun_key)):
+        r = cli.run("keys", "--org", org, "--out", str(out))
+        assert r.returncode == 0, str(r)
+    ten_days_ago = dt.datetime.fromtimestamp(time.time() - 10 * 86400, dt.UTC).isoformat(timespec="seconds")
+    with ThreadPoolExecutor(4) as pool:  # independent runs, at once: the set-up takes seconds, not tens
+        reports = [
+            pool.submit(report, cli, OLD_REPORT, {"CONDUCTBOT_NOW": ten_days_ago}),
+            pool.submit(report, cli, REPORT),
+        ]
+        users = [
+            pool.submit(add_user, cli, HANDLER, HANDLER_PASS, "vasteras", "handler", key),
+            pool.submit(add_user, cli, HR, HR_PASS, "vasteras", "hr"),
+            pool.submit(add_user, cli, OTHER, OTHER_PASS, "kommun", "handler", kommun_key),
+            pool.submit(add_user, cli, LOCKED, LOCKED_PASS, "vasteras", "hr"),
+        ]
+        (old, _), (code, phrase) = (f.result() for f in reports)
+        for f in users:
+            f.result()
     assert yaml.safe_load((home / "config.yaml").read_text())["desk"] == desk
     proc, url, log = launch(tmp, clean_env(home, cache), free_port(), verbose=True)
     return DeskServer(url, cli, proc, log, code, phrase, old)

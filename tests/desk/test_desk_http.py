@@ -36,7 +36,7 @@ from desk_harness import (
 )
 from slack_harness import free_port, launch, stop_process
 
-IDLE_SECONDS = 4.0
+IDLE_SECONDS = 5.0
 LOCK_SECONDS = 3.0
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 TRIED = "Får jag ta emot gåvor från en leverantör MARKERFRÅGA?"
