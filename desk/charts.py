@@ -109,7 +109,8 @@ def shares(prefix: str, parts: list[tuple[str, int]], title: str, desc: str, wid
     """One bar split into parts (each with its pattern), and under it each part's name, count and per cent."""
     total = sum(v for _, v in parts)
     height = 40 + 22 * len(parts)
-    out = _open(prefix, width, height, title, desc)
+    said = "; ".join(f"{name}: {v} ({round(100 * v / total) if total else 0} %)" for name, v in parts)
+    out = _open(prefix, width, height, title, f"{desc} {said}")  # the figures are read out too
     x = 0.0
     for i, (name, value) in enumerate(parts):
         w = (width - 2) * value / total if total else 0

@@ -192,6 +192,9 @@ def test_hr_sees_a_theme_once_three_people_asked_it_and_not_before(desk: DeskSer
     expect(page.locator("figure.chart").nth(1)).to_contain_text("Vi står upp för mänskliga rättigheter")
     expect(page.locator("figure.chart").nth(2)).to_contain_text("besvarade: 3 (50 %)")
     assert "asker-MARKER" not in page.content() and REPORT not in page.content()
+    page.get_by_text("Som tabell").first.click()  # each chart's figures as a table too, for screen readers
+    this_week = page.locator("details").first.locator("tbody tr").last
+    expect(this_week.locator("td")).to_have_text(["3", "3"])
 
     page.get_by_label("Fråga", exact=True).fill("Får jag ta emot gåvor från en leverantör?")
     page.get_by_label("Frågar som (roll)").select_option("manager")
