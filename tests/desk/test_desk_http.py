@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sqlite3
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from desk_harness import (
     HR_PASS,
     LOCKED,
     LOCKED_PASS,
+    OLD_REPORT,
     OTHER,
     OTHER_PASS,
     REPORT,
@@ -233,6 +235,33 @@ async def test_five_wrong_passphrases_lock_the_user_and_the_client(desk: DeskSer
     async with client() as http:  # an unknown name is answered as a wrong passphrase
         status, _, html = await login(http, base, "ingen-sadan-MARKER", "vad som helst här")
         assert status == 401 and "Namnet eller lösenfrasen stämmer inte." in html
+
+
+async def test_a_handler_acknowledges_and_deletes_a_case_and_the_trail_says_so(desk: DeskServer) -> None:
+    base, code = desk.url, desk.old_code
+    async with client() as http:
+        await login(http, base, HANDLER, HANDLER_PASS)
+        status, _, html = await page(http, base + "/desk/cases")
+        assert "försenat" in html, "the ten-day-old case is overdue"
+        _, _, html = await page(http, base + f"/desk/cases/{code.lower()}")  # codes are read in any case
+        assert OLD_REPORT in html
+        token = csrf_of(html)
+        async with http.post(base + f"/desk/cases/{code}/ack", data={"csrf": token}, allow_redirects=False) as r:
+            assert r.status == 303 and r.headers["Location"] == f"/desk/cases/{code}?done=acknowledged"
+        async with http.post(base + f"/desk/cases/{code}/delete", data={"csrf": token}) as r:
+            assert r.status == 400 and "Kryssa i rutan" in await r.text(), "deleting needs the confirmation"
+        trail = desk.cli.run("case", "log", code).stdout
+        assert re.search(r"acknowledged\s+via desk", trail) and "deleted" not in trail, trail
+        data = {"csrf": token, "confirm": "yes"}
+        async with http.post(base + f"/desk/cases/{code}/delete", data=data, allow_redirects=False) as r:
+            assert r.status == 303 and r.headers["Location"] == "/desk/cases?done=deleted"
+        status, _, html = await page(http, base + f"/desk/cases/{code}")
+        assert status == 404 and OLD_REPORT not in html
+    assert code not in desk.cli.run("case", "list").stdout
+    con = sqlite3.connect(desk.cli.home / "conductbot.sqlite3")  # `case log` knows no deleted case: the table
+    trail = con.execute("SELECT action, via FROM case_audit WHERE code=? ORDER BY id", (code,)).fetchall()
+    con.close()
+    assert trail[-1] == ("deleted", "desk"), trail
 
 
 async def test_bad_requests_get_error_pages_and_a_tried_question_is_kept_nowhere(desk: DeskServer) -> None:
