@@ -9,5 +9,11 @@ PY=${PYTHON:-python3}
 # torch first and pinned: the CPU build on local disk; anything else would pull several GB.
 .venv/bin/python -m pip install -q torch==2.13.0
 .venv/bin/python -m pip install -q -e '.[st,slack,teams,test,import]'
+# the desk's browser tests drive Debian's Chromium (never `playwright install`: nothing is downloaded at run time)
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then apt-get install -y -q chromium || echo "chromium not installed: the desk's browser tests will skip"
+    elif command -v sudo >/dev/null 2>&1; then sudo apt-get install -y -q chromium || echo "chromium not installed: the desk's browser tests will skip"
+    fi
+fi
 .venv/bin/conductbot index
 echo "installed: run .venv/bin/conductbot chat"

@@ -391,6 +391,9 @@ def parser() -> argparse.ArgumentParser:
     cli_import.add_parsers(sub)
     cli_admin.add_parsers(sub)
     cli_schedule.add_parsers(sub)
+    from desk import cli as desk_cli
+
+    desk_cli.add_parsers(sub)
     u = sub.add_parser("unanswered", help="questions abstained on or marked 👎, with counts (no user ids)")
     u.add_argument("--org", help="only this organisation")
     e = sub.add_parser("eval", help="score a question set: hit@1, hit@3, mentions, abstentions, latency")
@@ -437,6 +440,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot import cli_schedule
 
             return asyncio.run(getattr(cli_schedule, f"cmd_{args.cmd}")(args, _settings(args)))
+        if args.cmd == "desk":
+            from desk import cli as desk_cli
+
+            return asyncio.run(desk_cli.cmd_desk(args, _settings(args)))
         if args.cmd == "import":
             from bot import cli_import
 

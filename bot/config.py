@@ -69,6 +69,18 @@ class TeamsConfig(TypedDict, total=False):
     service_url: Name
 
 
+class DeskSettings(BaseModel):
+    """`desk:` in config.yaml: the web desk for case handlers and HR at /desk (desk/); absent means off."""
+
+    model_config = ConfigDict(extra="forbid")
+    session_idle_minutes: Positive = 30.0  # a session idle this long is forgotten (and its unlocked key)
+    session_max_hours: Positive = 12.0  # and any session this old
+    max_failures: Annotated[int, Strict(), Field(ge=1)] = 5  # wrong passphrases before a lock (user, client)
+    lock_minutes: Positive = 15.0
+    # cookies are Secure when the request came over HTTPS; `true` always (behind a TLS-terminating proxy)
+    secure_cookies: Annotated[bool, Strict()] = False
+
+
 class Settings(BaseModel):
     """Everything configurable; every field has a default that works offline."""
 
@@ -109,6 +121,7 @@ class Settings(BaseModel):
     # scheduled reminders and prompts missed while the bot was down are sent when at most this old
     schedule_catch_up_hours: NonNegative = 72.0
     post_timeout_seconds: Positive = 30.0  # a post not answered within this is "maybe delivered", not resent
+    desk: DeskSettings | None = None  # the web desk at /desk: off unless configured (`desk: {}` for the defaults)
     _source: str = PrivateAttr(default="settings")  # the file the settings came from, for messages
     _given: frozenset[str] = PrivateAttr(default=frozenset())  # fields set by the caller (--org), not the file
 

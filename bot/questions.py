@@ -112,6 +112,11 @@ class QuestionLog:
 
 def themes(entries: list[QuestionEntry], k: int = K_ANONYMITY) -> list[Theme]:
     """Entries grouped into themes (same reason and organisation, similar theme keys), most asked first."""
+    return [theme for theme, _ in grouped(entries, k)]
+
+
+def grouped(entries: list[QuestionEntry], k: int = K_ANONYMITY) -> list[tuple[Theme, list[QuestionEntry]]]:
+    """The themes with the entries that make each one up (the desk counts them per week), most asked first."""
     groups: list[tuple[QuestionEntry, list[QuestionEntry]]] = []
     for e in entries:
         for head, members in groups:
@@ -126,8 +131,9 @@ def themes(entries: list[QuestionEntry], k: int = K_ANONYMITY) -> list[Theme]:
         texts = [m.text for m in members if m.text]
         example = max(set(texts), key=texts.count) if texts and people >= k else None
         days = [m.day for m in members]
-        out.append(Theme(head.org, head.reason, len(members), people, example, head.passages, min(days), max(days)))
-    out.sort(key=lambda t: (-t.count, t.org, t.reason))
+        theme = Theme(head.org, head.reason, len(members), people, example, head.passages, min(days), max(days))
+        out.append((theme, members))
+    out.sort(key=lambda tm: (-tm[0].count, tm[0].org, tm[0].reason))
     return out
 
 

@@ -66,11 +66,17 @@ async def build_app(bot: Bot, settings: Settings, options: dict[str, Any] | None
         mounted.append(result)
         if result.sender is not None and isinstance(bot.sender, RouterSender):
             bot.sender.register(name, result.sender)
+    if not mounted:
+        log.warning("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or MicrosoftAppId")
+    if settings.desk is not None:  # the web desk for case handlers and HR (desk/), only when configured
+        from desk import server as desk_server
+
+        desk = await desk_server.mount(app, bot, settings, options)
+        if desk is not None:
+            mounted.append(desk)
     app[MOUNTED_KEY] = mounted
     app[DELIVERIES_KEY] = {"rounds": 0, "done": 0, "failed": 0, "failed_rounds": 0}
     app.router.add_get("/healthz", _healthz)
-    if not mounted:
-        log.warning("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or MicrosoftAppId")
     return app
 
 
@@ -104,7 +110,8 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "status": "ok",
-            "platforms": [m.name for m in request.app[MOUNTED_KEY]],
+            "platforms": [m.name for m in request.app[MOUNTED_KEY] if m.name != "desk"],
+            "desk": any(m.name == "desk" for m in request.app[MOUNTED_KEY]),
             "deliveries": request.app[DELIVERIES_KEY],
             "passages": len(bot.retriever.corpus.passages),
         }

@@ -133,6 +133,9 @@ def test_the_readme_names_every_table_and_file_the_bot_writes(cli: Cli) -> None:
     cli.configure(report_delay_seconds=[0, 0])
     chat(cli, ["/anmäl", "Kassan på fritids stämmer aldrig.", "Skicka", "Vad är kränkande särbehandling?", "2"])
     chat(cli, ["påminn mig om medarbetarsamtal varje år"], "--org", "alingsas", "--role", "manager")
+    desk = cli.run("desk", "add-user", "--org", "vasteras", "--role", "hr", "--name", "hr", "--passphrase-stdin",
+                   stdin="en lång lösenfras\n")  # fmt: skip
+    assert desk.returncode == 0, str(desk)  # the desk's users table is described too
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Privacy: what is stored", 1)[1].split("\n## ", 1)[0]
     con = sqlite3.connect(cli.home / "conductbot.sqlite3")

@@ -27,6 +27,8 @@ BAD = [
     ({"slack": {"user_groups": {"S1": "boss"}}}, "slack.user_groups.S1"),
     ({"default_org": "nowhere"}, "default_org"),
     ({"channels": {"nowhere": {"whistleblower": "slack:C1"}}}, "channels.nowhere"),
+    ({"desk": {"session_idle_minute": 30}}, "desk.session_idle_minute"),  # the desk's settings fail closed too
+    ({"desk": {"lock_minutes": 0}}, "desk.lock_minutes"),
 ]
 
 
