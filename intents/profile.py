@@ -85,10 +85,19 @@ def _is_self_description(text: str) -> bool:
     return any(f" {fold(normalize(c))} " in t for c in cues) and len(t.split()) <= 14 and "?" not in text
 
 
+def _about_a_concern(ctx: Context) -> bool:
+    """The message also tells or asks about something the codes cover ("I'm an elected official and got
+    nasty comments ..."): then the role is adopted (`adopt_stated_role`) and the message answered as such."""
+    reported = {c.id for c in ctx.bot.retriever.topics.concepts.concepts if c.report}
+    return any(c in reported for c in ctx.search().concepts)
+
+
 def matches(ctx: Context) -> bool:
     t = " ".join(normalize(ctx.text).split())
     if t in COMMANDS:
         return True
+    if _about_a_concern(ctx) or _asks(ctx.text):
+        return False
     if _is_self_description(ctx.text) and (find_role(ctx.text) is not None or find_org(ctx.text) is not None):
         return True
     # a few words that begin with a role or a profession, and nothing to ask: "undersköterska på hemtjänsten"
@@ -104,9 +113,13 @@ def takes_by_meaning(ctx: Context) -> bool:
     """A message recognised by meaning alone as a self-description must not be a question ("hur mycket
     arvode får man i nämnden" names a role but asks about a rule)."""
     t = ctx.text
-    first = fold(normalize(t)).split()[:1]
-    asks = {fold(normalize(w)) for w in _data()["question_words"]}  # type: ignore[union-attr]
-    return "?" not in t and len(t.split()) <= 14 and not (first and first[0] in asks)
+    return not _about_a_concern(ctx) and "?" not in t and len(t.split()) <= 14 and not _asks(t)
+
+
+def _asks(text: str) -> bool:
+    """The message starts with a question word ("kan jag jobba hemifrån", "can I work from home")."""
+    first = fold(normalize(text)).split()[:1]
+    return bool(first) and first[0] in {fold(normalize(w)) for w in _data()["question_words"]}  # type: ignore[union-attr]
 
 
 def _profession(t: str) -> bool:
