@@ -22,7 +22,8 @@ from typing import Any
 from microsoft_agents.activity import Activity
 
 from adapters.teams import cards
-from adapters.teams.connector import Connector, Graph
+from adapters.teams.connector import Connector
+from adapters.teams.graph import Graph
 from adapters.teams.references import References, base_conversation
 from bot.config import Settings
 from bot.core import Bot
@@ -260,7 +261,7 @@ class TeamsSender:
         target = thread if thread and ";messageid=" in thread else (f"{base};messageid={thread}" if thread else channel)
         body = {
             **cards.post_activity(text, choices),
-            "from": {"id": bot_id},
+            **({"from": {"id": bot_id}} if bot_id else {}),  # local mode, a channel not heard from: no id to name
             "conversation": {"id": target, "tenantId": tenant, "conversationType": kind},
             "channelId": "msteams",
         }
