@@ -1,21 +1,25 @@
 """Posts to Teams through the Microsoft 365 Agents SDK's connector client, retried on 429 and 5xx.
 
-Replies, card updates and proactive posts are the SDK's `ConnectorClient` operations
-(`conversations.send_to_conversation`, `reply_to_activity`, `update_activity`), one client and one
-aiohttp session per service URL for the life of the process (the SDK's CloudAdapter builds a client
-and a session for every turn). Tokens (when an app id is configured) come from the SDK's MSAL provider,
-acquired in a worker thread (MSAL discovers its authority with a synchronous request the first time).
+Replies (in the activity's reply chain), card updates in place and proactive posts (a new thread when
+posted to a channel) are the SDK's `ConnectorClient` operations (`conversations.reply_to_activity`,
+`update_activity`, `send_to_conversation`), one client and one aiohttp session per service URL for the
+life of the process: the SDK's CloudAdapter builds a client and a session for every turn, and each
+client looks up the package's version on disk (2.5 ms CPU a post, measured). Tokens (with an app id)
+come from the SDK's MSAL provider, acquired in a worker thread (MSAL discovers its authority with a
+synchronous request the first time) and set on the session.
 
-A post the connector refuses with 429 (after its Retry-After, at most MAX_WAIT) or a 5xx, or that
-cannot connect, is tried again with backoff (tenacity), up to RETRIES times; then ConnectorError, with
-the status and the Retry-After for the delivery loop (bot/claims.py). A timeout, or a connection lost
-after the request went out, is not retried and surfaces as a TimeoutError ("maybe delivered",
-bot/delivery.py). Errors name no conversation: the SDK's own error lines (which do) are muted
-(adapters/teams/server.py).
+The SDK does not retry. A post the connector refuses with 429 (after its Retry-After, at most MAX_WAIT)
+or a 5xx, or that cannot connect, is tried again here with the delivery loop's backoff (0.5 s, doubled
+each time; bot/claims.py), up to RETRIES times; then ConnectorError, carrying the status and the
+Retry-After for the delivery loop. A timeout, or a connection lost after the request went out, is not
+retried and surfaces as a TimeoutError ("maybe delivered", bot/delivery.py). Errors name no
+conversation: the SDK's own error lines, whose URLs do, are muted (adapters/teams/server.py).
 
-Measured against the hand-made REST client this replaced (issue 16; 500 proactive posts to the fake
-connector, one at a time, in a process of their own): 1.1 ms CPU and 1.7 ms per post against 0.6 ms
-and 1.0 ms; at 2,000 activities a second to the server, the same CPU per turn within the noise.
+Measured when this replaced a hand-made REST client (issue 16; scripts/bench_teams_posts.py, 500
+proactive posts, the fake connector in a process of its own, a shared 2-core machine): 1.1-1.3 ms CPU
+and 1.7-2.2 ms per post one at a time (0.8-1.0 ms CPU in bursts of 25), against 0.7-0.8 ms and
+1.2-1.4 ms (0.5-0.6 ms) for the hand-made client; about 1 ms CPU more per turn of scripts/bench_teams.py,
+within that bench's noise. Same behaviour on 429, 5xx, 400, refused and dropped connections.
 """
 
 from __future__ import annotations
@@ -30,16 +34,14 @@ import aiohttp
 from microsoft_agents.activity import Activity
 from microsoft_agents.authentication.msal import MsalAuth
 from microsoft_agents.hosting.core.connector.client import ConnectorClient
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from adapters.teams.auth import Credentials
-from bot.claims import retry_after
+from bot.claims import backoff, retry_after
 
 log = logging.getLogger(__name__)
 
 RETRIES = 3
 BOT_FRAMEWORK = "https://api.botframework.com"
-BACKOFF = 0.5  # seconds before the first retry, doubled for each next one
 MAX_WAIT = 30.0  # the longest Retry-After honoured
 MAX_CLIENTS = 8  # service URLs kept open at once (a bot hears from one or two)
 TOKEN_SECONDS = 30 * 60.0  # how long a token is reused before MSAL is asked again (its cache renews it)
@@ -66,18 +68,10 @@ def _retryable(exc: BaseException) -> bool:
     return isinstance(exc, aiohttp.ClientConnectorError)
 
 
-def _wait(state: RetryCallState) -> float:
-    """The refusal's Retry-After when it gives one (at most MAX_WAIT), else backoff."""
-    exc = state.outcome.exception() if state.outcome else None
+def _wait(exc: BaseException, attempts: int) -> float:
+    """The refusal's Retry-After when it gives one (at most MAX_WAIT), else the delivery loop's backoff."""
     asked = retry_after(exc) if isinstance(exc, aiohttp.ClientResponseError) else None
-    return min(asked, MAX_WAIT) if asked is not None else BACKOFF * 2 ** (state.attempt_number - 1)
-
-
-def _log_retry(state: RetryCallState) -> None:
-    exc = state.outcome.exception() if state.outcome else None
-    what = f"HTTP {exc.status}" if isinstance(exc, aiohttp.ClientResponseError) else type(exc).__name__
-    wait = state.next_action.sleep if state.next_action else 0.0
-    log.info("connector answered %s; retrying in %.1f s", what, wait)
+    return min(asked, MAX_WAIT) if asked is not None else backoff(attempts)
 
 
 class Connector:
@@ -113,16 +107,17 @@ class Connector:
         return client
 
     async def _call(self, what: str, operation: Callable[[], Awaitable[Any]]) -> Any:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(RETRIES + 1),
-            retry=retry_if_exception(_retryable),
-            wait=_wait,
-            sleep=self._sleep,
-            before_sleep=_log_retry,
-            reraise=True,
-        )
         try:
-            return await retrying(operation)
+            for attempt in range(1, RETRIES + 2):
+                try:
+                    return await operation()
+                except (aiohttp.ClientResponseError, aiohttp.ClientConnectorError) as exc:
+                    if not _retryable(exc) or attempt > RETRIES:
+                        raise
+                    wait = _wait(exc, attempt)
+                    status = f"HTTP {exc.status}" if isinstance(exc, aiohttp.ClientResponseError) else "no connection"
+                    log.info("connector answered %s; retrying in %.1f s", status, wait)
+                await self._sleep(wait)
         except aiohttp.ClientResponseError as exc:  # no URL, no body: they name the conversation
             raise ConnectorError(f"connector answered {exc.status} to {what}", exc.status, retry_after(exc)) from None
         except aiohttp.ClientConnectorError as exc:
@@ -132,6 +127,7 @@ class Connector:
                 raise TimeoutError(f"{what} timed out: maybe delivered") from None
             # the connection broke after the request went out: maybe posted, so not tried again
             raise TimeoutError(f"connection lost during {what}: maybe delivered") from None
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     async def send(
         self, service_url: str, conversation: str, activity: dict[str, Any], reply_to: str | None = None

@@ -78,6 +78,7 @@ def test_a_reminder_after_a_restart_goes_through_the_stored_reference(
     tmp_path: Path, session_index: SessionIndex, fake: FakeConnector
 ) -> None:
     user, conv = "remind0001", "a:personal-remind0001"
+    fake.fail_http.clear()
     app = start_server(tmp_path, session_index.cache, fake)
     try:
         app.message(user, "påminnelser")
