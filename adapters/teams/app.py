@@ -1,7 +1,7 @@
 """The Teams front end: Bot Framework activities around `Bot.handle`.
 
 Activities are the Microsoft 365 Agents SDK's schema (`microsoft_agents.activity.Activity`), checked and
-authenticated in adapters/teams/server.py; replies go through a small client of the connector REST API
+authenticated in adapters/teams/server.py; replies go through the SDK's connector client, with retries
 (connector.py). Personal chats are one conversation each; in a channel, each reply chain
 (`<channel id>;messageid=<root>`) is one.
 
