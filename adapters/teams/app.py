@@ -1,7 +1,7 @@
 """The Teams front end: Bot Framework activities around `Bot.handle`.
 
 Activities are the Microsoft 365 Agents SDK's schema (`microsoft_agents.activity.Activity`), checked and
-authenticated in adapters/teams/server.py; replies go through a small client of the connector REST API
+authenticated in adapters/teams/server.py; replies go through the SDK's connector client, with retries
 (connector.py). Personal chats are one conversation each; in a channel, each reply chain
 (`<channel id>;messageid=<root>`) is one.
 
@@ -22,7 +22,8 @@ from typing import Any
 from microsoft_agents.activity import Activity
 
 from adapters.teams import cards
-from adapters.teams.connector import Connector, Graph
+from adapters.teams.connector import Connector
+from adapters.teams.graph import Graph
 from adapters.teams.references import References, base_conversation
 from bot.config import Settings
 from bot.core import Bot
@@ -260,7 +261,7 @@ class TeamsSender:
         target = thread if thread and ";messageid=" in thread else (f"{base};messageid={thread}" if thread else channel)
         body = {
             **cards.post_activity(text, choices),
-            "from": {"id": bot_id},
+            **({"from": {"id": bot_id}} if bot_id else {}),  # local mode, a channel not heard from: no id to name
             "conversation": {"id": target, "tenantId": tenant, "conversationType": kind},
             "channelId": "msteams",
         }

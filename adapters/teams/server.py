@@ -29,7 +29,8 @@ from adapters.common.logs import HTTP, TEAMS, hold_at_warning, mute
 from adapters.teams import door
 from adapters.teams.app import TeamsFrontEnd, TeamsSender
 from adapters.teams.auth import Authenticator, Credentials
-from adapters.teams.connector import Connector, Graph
+from adapters.teams.connector import Connector
+from adapters.teams.graph import Graph
 from bot.config import Settings
 from bot.core import Bot
 from bot.server import Mounted
@@ -38,8 +39,9 @@ log = logging.getLogger(__name__)
 
 PATH = "/api/messages"
 TTL = 2 * 3600.0  # how long an activity id is remembered against repeats
-# the SDK's activity model logs a refused activity with its input values: never (they are what people typed)
-QUIET = ("microsoft_agents.activity",)
+# the SDK's activity model logs a refused activity with its input values: never (they are what people typed);
+# its connector client logs each refused post with its URL, which names the conversation (connector.py logs its own)
+QUIET = ("microsoft_agents.activity", "microsoft_agents.hosting.core.connector")
 
 
 def _configured() -> Credentials | None:

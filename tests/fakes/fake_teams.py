@@ -69,6 +69,7 @@ class FakeConnector(ThreadedServer):
         self.graph_calls: list[str] = []
         self.fail_http: list[int] = []  # statuses to answer the next activity posts with (429: Retry-After 1)
         self.refused: list[int] = []
+        self.refused_at: list[float] = []  # when each refusal was answered (time.monotonic)
         self.hang = False  # activity posts never answer (a test kills the server meanwhile)
         self.jwks: dict[str, Any] = {"keys": []}  # the signing keys served at /jwks (BOTFRAMEWORK_JWKS_URL)
         self.hung = 0
@@ -97,6 +98,7 @@ class FakeConnector(ThreadedServer):
             status = self.fail_http.pop(0)
             with self._lock:
                 self.refused.append(status)
+                self.refused_at.append(time.monotonic())
             headers = {"Retry-After": "1"} if status == 429 else {}
             return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
         new_id = request.match_info.get("aid") if kind == "update" else f"1{next(self._ids):012d}"

@@ -139,6 +139,7 @@ def test_group_leader_posts_a_prompt_to_the_channel(teams: TeamsApp) -> None:
     teams.message("leader01", "samtalsfråga", conversation=chain, channel=True, mention=True)
     prompt = teams.fake.wait("19:group01@thread.tacv2", kind="send")[0]
     assert prompt.conversation == "19:group01@thread.tacv2", "a new post in the channel, not in the thread"
+    assert "replyToId" not in prompt.body, "a new thread, not a reply to a made-up activity id"
     assert "Samtalsfråga" in prompt.text
     assert [a["title"] for a in prompt.actions()] == ["1", "2", "3", "4", "5"]
     confirm = teams.fake.wait(chain, kind="reply")[0]
