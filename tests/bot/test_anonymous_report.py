@@ -276,17 +276,20 @@ def test_discard_and_cancel_leave_nothing_behind(cli: Cli) -> None:
         "Utkast fem om myskoxfusk.",
     ]
     lines = [
-        "/anmäl", drafts[0], "Kasta",
+        "/anmäl", drafts[0], "Kasta", "Ja, kasta den",
         "/anmäl", drafts[1], "avbryt",
-        "report anonymously", drafts[2], "Discard",
+        "report anonymously", drafts[2], "Discard", "Yes, discard it",
         "report anonymously", drafts[3], "cancel",
         "/anmäl", drafts[4], "Skriv om", "avbryt",
     ]  # fmt: skip
     _, replies = talk(cli, lines, "--user", "cecilia")
-    assert "Rapporten är kastad. Inget har sparats." in replies[2], replies[2]
-    assert "Avbrutet. Inget har sparats." in replies[5], replies[5]
-    assert "The report is discarded. Nothing was stored." in replies[8], replies[8]
-    assert "Cancelled. Nothing was stored." in replies[11], replies[11]
+    # discarding asks first (nothing is sent either way); the confirmation discards
+    assert "Vill du kasta rapporten?" in replies[2] and "kastad" not in replies[2], replies[2]
+    assert "Rapporten är kastad. Inget har sparats." in replies[3], replies[3]
+    assert "Avbrutet. Inget har sparats." in replies[6], replies[6]
+    assert "Do you want to discard the report?" in replies[9], replies[9]
+    assert "The report is discarded. Nothing was stored." in replies[10], replies[10]
+    assert "Cancelled. Nothing was stored." in replies[13], replies[13]
     assert "Skriv din rapport" in replies[16] and "Avbrutet" in replies[17], replies[16:]
     assert not any(CODE.search(r) for r in replies), "no case code was handed out"
 
