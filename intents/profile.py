@@ -96,7 +96,7 @@ def matches(ctx: Context) -> bool:
     t = " ".join(normalize(ctx.text).split())
     if t in COMMANDS:
         return True
-    if _about_a_concern(ctx) or _asks(ctx.text):
+    if _about_a_concern(ctx) or asks(ctx.text):
         return False
     if _is_self_description(ctx.text) and (find_role(ctx.text) is not None or find_org(ctx.text) is not None):
         return True
@@ -113,10 +113,10 @@ def takes_by_meaning(ctx: Context) -> bool:
     """A message recognised by meaning alone as a self-description must not be a question ("hur mycket
     arvode får man i nämnden" names a role but asks about a rule)."""
     t = ctx.text
-    return not _about_a_concern(ctx) and "?" not in t and len(t.split()) <= 14 and not _asks(t)
+    return not _about_a_concern(ctx) and "?" not in t and len(t.split()) <= 14 and not asks(t)
 
 
-def _asks(text: str) -> bool:
+def asks(text: str) -> bool:
     """The message starts with a question word ("kan jag jobba hemifrån", "can I work from home")."""
     first = fold(normalize(text)).split()[:1]
     return bool(first) and first[0] in {fold(normalize(w)) for w in _data()["question_words"]}  # type: ignore[union-attr]

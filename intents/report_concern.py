@@ -39,7 +39,7 @@ def _statement(text: str) -> bool:
     """A situation told as a statement ("min kollega luktar sprit igen"), not a question about what a rule
     says: it asks, implicitly, what to do."""
     t = text.strip()
-    return not t.endswith("?") and len(t.split()) >= 4
+    return not t.endswith("?") and len(t.split()) >= 4 and not profile.asks(t)
 
 
 def topic(ctx: Context) -> str | None:

@@ -63,10 +63,11 @@ def matches(ctx: Context) -> bool:
 
 
 def takes_by_meaning(ctx: Context) -> bool:
-    """Recognised by meaning alone, a message that asks when or what ("när betalas lönen ut?") is a question
-    about something, not a request for a reminder."""
+    """Recognised by meaning alone, a question ("när betalas lönen ut?", "blir det löneavdrag ...?") is about
+    something, not a request for a reminder (a request asked as a question names the reminder in words)."""
     first = fold(normalize(ctx.text)).split()[:1]
-    return not (first and first[0] in {fold(normalize(w)) for w in _data()["question_words"]})
+    asks = {fold(normalize(w)) for w in _data()["question_words"]}
+    return "?" not in ctx.text and not (first and first[0] in asks)
 
 
 def _reply(ctx: Context, text: str, choices: tuple[Choice, ...] = ()) -> Reply:
