@@ -52,7 +52,7 @@ def _words() -> dict[str, tuple[str, ...]]:
         k: tuple(fold(normalize(str(w))) for w in data[k])
         for k in ("starts", "send_words", "discard_words", "rewrite_words", "cancel_words")
     }
-    for k in ("secrecy", "reporting"):
+    for k in ("secrecy", "reporting", "wish", "whistleblowing"):
         out[k] = tuple(fold(normalize(str(w))) for w in data["own_words"][k])
     return out
 
@@ -69,7 +69,9 @@ def asks_to_report(text: str) -> bool:
     if any(t.strip() == s or t.startswith(f" {s} ") for s in w["starts"]):
         return True
     secret = any(f" {s}" in t for s in w["secrecy"])
-    return secret and any(f" {r}" in t for r in w["reporting"])
+    if secret and any(f" {r}" in t for r in w["reporting"]):
+        return True
+    return any(f" {x} " in t for x in w["wish"]) and any(f" {b}" in t for b in w["whistleblowing"])
 
 
 def available(ctx: Context) -> bool:

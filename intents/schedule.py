@@ -119,8 +119,13 @@ def parse_months(text: str) -> tuple[int, ...]:
 
 def _describe(ctx: Context, s: sched.Schedule) -> dict[str, str]:
     data = _data()
+    cadence = data["cadence_names"][ctx.lang][s.cadence]
+    if s.months and s.cadence in ("yearly", "twice-yearly"):  # "en gång per år i oktober"
+        names = data["month_names"][ctx.lang]
+        joined = f" {say(NAME, 'and', ctx.lang)} ".join(names[m - 1] for m in sorted(s.months))
+        cadence = f"{cadence} {say(NAME, 'in_month', ctx.lang)} {joined}"
     return {
-        "cadence": data["cadence_names"][ctx.lang][s.cadence],
+        "cadence": cadence,
         "weekday": data["weekday_names"][ctx.lang][s.weekday],
         "at": s.at,
         "next": local(s.due, s.tz),

@@ -37,7 +37,7 @@ def _clean(text: str) -> str:
 
 
 def kind(text: str, known: Callable[[str], bool] | None = None) -> str | None:
-    """'greeting', 'help' or 'thanks' when the whole message is one of those, else None. `known(word)`
+    """'greeting', 'help', 'thanks' or 'bye' when the whole message is one of those, else None. `known(word)`
     says whether a word is one of the documents' (a topic: then the message is a question, not small talk)."""
     t = _clean(text)
     if not t or len(t.split()) > 14:
@@ -123,8 +123,8 @@ async def help_reply(ctx: Context) -> list[Reply]:
 
 async def handle(ctx: Context) -> list[Reply]:
     k = kind(ctx.text, ctx.bot.questions.known) or "help"
-    if k == "thanks":
-        return [Reply(text=say(NAME, "thanks", ctx.lang), intent="thanks", lang=ctx.lang, abstained=True)]
+    if k in ("thanks", "bye"):
+        return [Reply(text=say(NAME, k, ctx.lang), intent="thanks", lang=ctx.lang, abstained=True)]
     if k == "greeting":
         text = say(NAME, "greeting", ctx.lang) + " " + _help_text(ctx)
         return [Reply(text=text, choices=_menu(ctx), intent="greeting", lang=ctx.lang, abstained=True)]
