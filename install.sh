@@ -11,9 +11,10 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q -e '.[st,slack,teams,test,import]'
 # the desk's browser tests drive Debian's Chromium (never `playwright install`: nothing is downloaded at run time)
 if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then apt-get install -y -q chromium || echo "chromium not installed: the desk's browser tests will skip"
-    elif command -v sudo >/dev/null 2>&1; then sudo apt-get install -y -q chromium || echo "chromium not installed: the desk's browser tests will skip"
-    fi
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    # a fresh machine may have no package lists yet: update them only when the first try fails
+    { $SUDO apt-get install -y -q chromium || { $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium; }; } \
+        || echo "chromium not installed: the desk's browser tests will skip"
 fi
 .venv/bin/conductbot index
 echo "installed: run .venv/bin/conductbot chat"
