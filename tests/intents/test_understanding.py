@@ -1,0 +1,48 @@
+"""Conversations of issue 12's kinds through `conductbot chat`: the receiver of a report, a role stated in
+a question, concerns found by their concept, goodbyes, and reminder confirmations in words."""
+
+from __future__ import annotations
+
+from conftest import Cli, transcript
+
+
+def test_a_group_leader_told_of_a_drunk_member_is_not_told_to_tell_the_group_leader(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["a member of my group showed up tipsy at the council meeting, what now?"],
+                          "--org", "vasteras", "--role", "group_leader", "--user", "u1")  # fmt: skip
+    assert "As a group leader, you are the one who should be told" in reply, reply
+    assert "Tell your group leader" not in reply, reply
+    assert "Uppföljning omkring 2 gånger per år" in reply  # the code's passage on the group leader's role
+
+
+def test_a_manager_hearing_of_harassment_gets_the_managers_part(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["en i mitt team säger att hon blir trakasserad av en kollega, vad gör jag"],
+                          "--org", "vasteras", "--role", "manager", "--user", "u2")  # fmt: skip
+    assert "Som chef är det till dig medarbetaren vänder sig" in reply, reply
+
+
+def test_an_elected_official_stated_in_a_question_where_there_are_no_elected_documents(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["hej, jag är ledamot i fullmäktige, vad säger policyn om sociala medier?"],
+                          "--org", "kommun", "--user", "u3")  # fmt: skip
+    assert "förtroendevalda" in reply and "Kommunen ska" not in reply, reply
+
+
+def test_a_concern_told_without_the_routing_files_words_is_routed_by_its_concept(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["en kollega skämtar hela tiden om min hudfärg, vad ska jag göra"],
+                          "--org", "vasteras", "--role", "employee", "--user", "u4")  # fmt: skip
+    assert "chef" in reply and "diskriminering" in reply.lower(), reply
+
+
+def test_goodbye_in_the_conversations_language(cli: Cli) -> None:
+    replies = transcript(cli, ["what does the code say about gifts from suppliers", "bye"],
+                         "--org", "vasteras", "--role", "employee", "--user", "u5")  # fmt: skip
+    assert "Bye, take care" in replies[1], replies[1]
+
+
+def test_a_reminder_confirmation_names_its_month(cli: Cli) -> None:
+    lines = [
+        "påminn mig om lönesamtalen varje år i november",
+        "remind me about the salary talks every year in november",
+    ]
+    replies = transcript(cli, lines, "--org", "alingsas", "--role", "manager", "--user", "u6")
+    assert "en gång per år i november" in replies[0], replies[0]
+    assert "redan" in replies[1].lower() or "already" in replies[1].lower(), replies[1]
