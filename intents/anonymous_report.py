@@ -153,6 +153,14 @@ async def handle(ctx: Context) -> list[Reply]:
         return await report_login.login(ctx, code.group(0).upper(), PASSPHRASE.search(ctx.text))
     if PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text):
         return await report_login.passphrase_alone(ctx)
+    t = _folded(ctx.text)
+    command = any(t.strip() == s or t.startswith(f" {s} ") for s in _words()["starts"])
+    if not command and not takes_by_meaning(ctx):
+        # asked in words for what the function is not for (leadership, one's own pay, a rude colleague):
+        # the routing answer says where that goes instead of starting a report
+        from intents import report_concern  # imported here: report_concern imports this module
+
+        return await report_concern.handle(ctx)
     return await start(ctx)
 
 

@@ -246,7 +246,7 @@ async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | Non
     if waiting.get("kind") != "role":
         return None
     words = len(ctx.text.split())
-    role = find_role(ctx.text) if words <= 8 and "?" not in ctx.text else None
+    role = find_role(ctx.text) if words <= 16 and "?" not in ctx.text else None
     if role is None:
         ctx.bot.memo.pop(ctx.conv_key, None)
         return None
