@@ -37,6 +37,7 @@ from intents.report_flow import (
     typed_in_chat,
 )
 from knowledge.orgs import org_name
+from knowledge.routing import ANONYMOUS_REPORT_TOPICS
 from knowledge.text import fold, normalize
 
 if TYPE_CHECKING:
@@ -86,12 +87,15 @@ def matches(ctx: Context) -> bool:
 
 
 def takes_by_meaning(ctx: Context) -> bool:
-    """Recognised by meaning alone, the report starts unless the message is about what the function is not
-    for (the first routing topic's rule offers no anonymous report: leadership, planning, one person's HR
-    matter); that message gets its routing answer instead."""
+    """The report starts unless the message is about what the function is not for: its first routing topic
+    is neither serious wrongdoing (`ANONYMOUS_REPORT_TOPICS`) nor offers the anonymous report (leadership,
+    one's own pay, a rude colleague); that message gets its routing answer instead."""
     routing = ctx.bot.routing.orgs.get(ctx.org)
-    topics = ctx.bot.routing.topics(ctx.org, ctx.text)
-    rule = routing.rule(topics[0], ctx.answer_role) if routing and topics else None
+    # what the report is about: not the words of the request itself ("anmäla anonymt", "visselblåsa")
+    topics = [t for t in ctx.bot.routing.topics(ctx.org, ctx.text) if t != "whistleblowing"]
+    if not topics or topics[0] in ANONYMOUS_REPORT_TOPICS:
+        return True
+    rule = routing.rule(topics[0], ctx.answer_role) if routing else None
     return rule is None or "anonymous_report" in rule.offer
 
 
