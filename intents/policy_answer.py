@@ -164,17 +164,18 @@ def no_documents_for_role(ctx: Context) -> Reply:
 def _follow_up_search(ctx: Context) -> SearchResult | None:
     """An elliptical follow-up ("what if it's from a supplier?", "och om det är min chef som fått dem?")
     searched together with the previous answer's section heading (the document's words, not the earlier
-    question): the follow-up is about the same thing, so that search is preferred when it finds anything."""
+    question), when it finds nothing on its own."""
     from intents import involved
 
     last = ctx.state.get("last_passage")
     if not last or not involved.follow_up(ctx.text):
         return None
+    if not ctx.search().abstain:
+        return None
     passage = next((p for p in ctx.bot.retriever.corpus.passages if p.id == last), None)
     if passage is None:
         return None
-    both = ctx.search(f"{ctx.text} {passage.section}")
-    return None if both.abstain else both
+    return ctx.search(f"{ctx.text} {passage.section}")
 
 
 async def handle(ctx: Context) -> list[Reply]:
