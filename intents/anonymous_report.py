@@ -13,6 +13,7 @@ intents/report_login.py, the shared state and checks in intents/report_flow.py.
 from __future__ import annotations
 
 import random
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -91,8 +92,13 @@ def takes_by_meaning(ctx: Context) -> bool:
     is neither serious wrongdoing (`ANONYMOUS_REPORT_TOPICS`) nor offers the anonymous report (leadership,
     one's own pay, a rude colleague); that message gets its routing answer instead."""
     routing = ctx.bot.routing.orgs.get(ctx.org)
-    # what the report is about: not the words of the request itself ("anmäla anonymt", "visselblåsa")
-    topics = [t for t in ctx.bot.routing.topics(ctx.org, ctx.text) if t != "whistleblowing"]
+    # what the report is about: the message without the words of the request itself ("anmäla anonymt",
+    # "through the whistleblower function"), which would otherwise name whistleblowing as its topic
+    about = _folded(ctx.text)
+    w = _words()
+    for phrase in sorted({*w["secrecy"], *w["reporting"], *w["whistleblowing"]}, key=len, reverse=True):
+        about = re.sub(rf"\b{re.escape(phrase)}\w*", " ", about)
+    topics = [t for t in ctx.bot.routing.topics(ctx.org, about) if t != "whistleblowing"]
     if not topics or topics[0] in ANONYMOUS_REPORT_TOPICS:
         return True
     rule = routing.rule(topics[0], ctx.answer_role) if routing else None
