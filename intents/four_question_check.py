@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from bot.types import Choice, Citation, Reply
-from intents import answers
+from intents import answers, policy_answer
 from intents.phrases import load, say
 from knowledge.corpus import Corpus, Passage
 from knowledge.orgs import org_name
@@ -312,7 +312,7 @@ async def _info(ctx: Context) -> list[Reply]:
 
 async def handle(ctx: Context) -> list[Reply]:
     """Start the check. An "is it OK to ..." question that the policy itself answers with confidence gets
-    that answer (from the fallback intent) and an offer of the check instead."""
+    that answer first (from the fallback intent, without asking whether it helped), then the check."""
     if _trigger(ctx.text) == "info":
         return await _info(ctx)
     if _trigger(ctx.text) == "situation":
@@ -320,10 +320,12 @@ async def handle(ctx: Context) -> list[Reply]:
         own = {q.passage.id for c in _mine(ctx) for q in (c.intro, c.advice)}
         top = result.hits[0].passage.id if result.hits else ""
         if not result.abstain and top not in own and result.confidence >= load(NAME)["match"]["defer_confidence"]:
-            from intents import registry  # imported here: the registry imports intent modules itself
-
-            replies = list(await registry.FALLBACK.handle(ctx))
-            return [*replies, _reply(ctx, say(NAME, "offer", ctx.lang), (), _choices(ctx.lang, "start"))]
+            answered = await policy_answer.answer_only(ctx)
+            check = await start(ctx)
+            if check and check[0].intent == NAME and ctx.state.get("flow") == NAME:
+                first = check[0]
+                check[0] = replace(first, text=f"{say(NAME, 'also', ctx.lang)}\n\n{first.text}")
+            return [answered, *check]
     return await start(ctx)
 
 

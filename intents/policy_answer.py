@@ -179,11 +179,19 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    """Answer from the policies, or say plainly that they do not answer."""
+    """Answer from the policies, or say plainly that they do not answer; an answer asks whether it helped."""
+    reply = await answer_only(ctx)
+    if reply.abstained:
+        return [reply]
+    return [await with_feedback(ctx, reply)]
+
+
+async def answer_only(ctx: Context) -> Reply:
+    """The answer from the policies (or the plain decline), remembering its passage for a follow-up."""
     from intents import profile
 
     if not profile.serves_role(ctx, ctx.answer_role) and ctx.answer_role in ELECTED_ROLES:
-        return [no_documents_for_role(ctx)]
+        return no_documents_for_role(ctx)
     result = _follow_up_search(ctx) or ctx.search()
     if result.hits and not result.abstain:
         top = result.hits[0].passage
@@ -192,8 +200,6 @@ async def handle(ctx: Context) -> list[Reply]:
         if carried:
             ctx.state["topic"] = carried  # the topic's id, for a follow-up
     reply = answer(result, ctx.org, ctx.answer_role, ctx.bot.retriever.tuning.second_quote_ratio)
-    if reply.abstained:
-        if ctx.bot.settings.record_questions:
-            note_unanswered(ctx)
-        return [reply]
-    return [await with_feedback(ctx, reply)]
+    if reply.abstained and ctx.bot.settings.record_questions:
+        note_unanswered(ctx)
+    return reply

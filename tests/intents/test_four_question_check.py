@@ -295,7 +295,7 @@ def test_what_starts_the_check_and_what_does_not(cli):
         {"q": "Jag står inför ett svårt val på jobbet"},
         {"q": "/fyrafrågor"},
         {"q": "I have an ethical dilema"},
-        # a situation the policy does not answer starts it; one it answers gets that answer and an offer
+        # a situation the policy does not answer starts it; one it answers gets that answer, then the check
         {"q": "Is it OK to post pictures from my workplace on Instagram?"},
         {"q": "Är det okej att jag tar en öl till lunchen?"},
     ]
@@ -315,14 +315,15 @@ def test_what_starts_the_check_and_what_does_not(cli):
     beer = out[11]
     assert beer["intent"] == "policy_answer", beer
     assert "Du får inte vara påverkad av alkohol" in beer["text"]
-    assert "Vill du också pröva det du tänker göra mot de fyra frågorna" in beer["text"]
-    assert "fqc:start" in [c["value"] for c in beer["choices"]]
+    assert beer["text"].index("Du får inte vara påverkad av alkohol") < beer["text"].index("Fråga 1 av 4:")
+    assert "Hjälpte det" not in beer["text"], "the next message answers the check, not the feedback question"
+    assert [c["value"] for c in beer["choices"]][-4:] == ["fqc:yes", "fqc:no", "fqc:unsure", "fqc:cancel"], beer
 
 
-def test_the_offer_starts_the_check(cli):
-    r = chat(cli, ["Är det okej att jag tar en öl till lunchen?", "Gå igenom de fyra frågorna", "nej"])
+def test_a_situation_the_policy_answers_is_then_checked(cli):
+    r = chat(cli, ["Är det okej att jag tar en öl till lunchen?", "ja", "nej"])
     assert "Du får inte vara påverkad av alkohol" in r[0]
-    assert_asks(r[1], 1, "sv", "employees")
+    assert_asks(r[1], 2, "sv", "employees")
     assert_advice(r[2], "employees", "sv")
 
 
