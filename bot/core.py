@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from cachetools import TTLCache
+
 from bot import limits
 from bot.cases import Cases
 from bot.claims import Claims
@@ -37,6 +39,8 @@ from knowledge.routing import Routing
 from knowledge.text import detect_lang
 
 log = logging.getLogger(__name__)
+MEMO_SIZE = 10_000  # conversations with something held in memory at once
+MEMO_SECONDS = 1800.0
 
 
 @dataclass(slots=True)
@@ -120,8 +124,9 @@ class Bot:
         self.claims: Claims = Claims(store.db)  # who delivers what, once (bot.runtime opens its table)
         # questions for HR's list: held, reduced, and dropped near a report (bot/questions.py)
         self.questions = QuestionLog(store, settings.question_hold_seconds, clock, known=_vocabulary(retriever))
-        # what a conversation needs for a moment and must not store (a question held while the role is asked)
-        self.memo: dict[str, dict[str, Any]] = {}
+        # what a conversation needs for a moment and must not store (a question held while the role is
+        # asked, the last question answered): memory only, bounded in count and time
+        self.memo: TTLCache[str, dict[str, Any]] = TTLCache(maxsize=MEMO_SIZE, ttl=MEMO_SECONDS)
         # `await hook(platform, user_id) -> rows deleted`: what an adapter keeps for a person (bot/forget.py)
         self.forget_hooks: list[Any] = []
         self._closing: list[Any] = []

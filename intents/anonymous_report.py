@@ -92,17 +92,32 @@ def takes_by_meaning(ctx: Context) -> bool:
     is neither serious wrongdoing (`ANONYMOUS_REPORT_TOPICS`) nor offers the anonymous report (leadership,
     one's own pay, a rude colleague); that message gets its routing answer instead."""
     routing = ctx.bot.routing.orgs.get(ctx.org)
-    # what the report is about: the message without the words of the request itself ("anmäla anonymt",
-    # "through the whistleblower function"), which would otherwise name whistleblowing as its topic
-    about = _folded(ctx.text)
-    w = _words()
-    for phrase in sorted({*w["secrecy"], *w["reporting"], *w["whistleblowing"]}, key=len, reverse=True):
-        about = re.sub(rf"\b{re.escape(phrase)}\w*", " ", about)
-    topics = [t for t in ctx.bot.routing.topics(ctx.org, about) if t != "whistleblowing"]
+    topics = subject_topics(ctx)
     if not topics or topics[0] in ANONYMOUS_REPORT_TOPICS:
         return True
     rule = routing.rule(topics[0], ctx.answer_role) if routing else None
     return rule is None or "anonymous_report" in rule.offer
+
+
+def names_function(text: str) -> bool:
+    """True when the message names the whistleblower function ("via visselblåsarfunktionen")."""
+    t = _folded(text)
+    return any(f" {b}" in t for b in _words()["whistleblowing"])
+
+
+def subject(text: str) -> str:
+    """What a report would be about: the message without the words of the request itself ("anmäla
+    anonymt", "through the whistleblower function"), which would otherwise name whistleblowing as its topic."""
+    about = _folded(text)
+    w = _words()
+    for phrase in sorted({*w["secrecy"], *w["reporting"], *w["whistleblowing"]}, key=len, reverse=True):
+        about = re.sub(rf"\b{re.escape(phrase)}\w*", " ", about)
+    return about
+
+
+def subject_topics(ctx: Context) -> list[str]:
+    """The routing topics of what a report would be about (see `subject`)."""
+    return [t for t in ctx.bot.routing.topics(ctx.org, subject(ctx.text)) if t != "whistleblowing"]
 
 
 def certain(ctx: Context) -> bool:

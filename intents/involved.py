@@ -54,11 +54,19 @@ def parties(text: str) -> list[str]:
 def follow_up(text: str) -> bool:
     """True for an elliptical message that carries the previous topic ("och om det är min chef?")."""
     t = _folded(text)
-    if len(t.split()) > 10:
+    if len(t.split()) > 16:
         return False
     if any(t.startswith(_folded(w).rstrip() + " ") for w in _data()["follow_up"]):
-        return True
+        return True  # an opener ("och om ...", "what if ...") with a short new case
+    if len(t.split()) > 10:
+        return False
     return len(t.split()) <= 8 and any(_folded(w) in t for w in _data()["follow_up_words"])
+
+
+def about_self(text: str) -> bool:
+    """True when a follow-up's new case is the asker themself ("och om det är jag själv som druckit?")."""
+    t = _folded(text)
+    return any(_folded(w) in t for w in _data()["self_words"])
 
 
 def is_target(role: str, found: list[str]) -> str | None:

@@ -7,6 +7,8 @@ quotes the Swedish source; nothing here writes policy text of its own.
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.types import Citation, Reply
@@ -170,11 +172,17 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
     last = ctx.state.get("last_passage")
     if not last or not involved.follow_up(ctx.text):
         return None
-    if not ctx.search().abstain:
+    alone = ctx.search()
+    if not alone.abstain:
         return None
     passage = next((p for p in ctx.bot.retriever.corpus.passages if p.id == last), None)
     if passage is None:
         return None
+    # the follow-up's own best passages, where one of them is in the section the conversation is about
+    same = [h for h in alone.hits[:3] if (h.passage.doc.id, h.passage.section) == (passage.doc.id, passage.section)]
+    if same:
+        rest = [h for h in alone.hits if h is not same[0]]
+        return replace(alone, hits=[same[0], *rest], abstain=False)
     return ctx.search(f"{ctx.text} {passage.section}")
 
 
@@ -196,6 +204,8 @@ async def answer_only(ctx: Context) -> Reply:
     if result.hits and not result.abstain:
         top = result.hits[0].passage
         ctx.state["last_passage"] = top.id  # the passage's id (never the question), for a follow-up
+        # the question itself waits in memory only, to be answered again if the person then says who they are
+        ctx.bot.memo[ctx.conv_key] = {"question": ctx.text, "at": time.time(), "answered": top.id}
         carried = ctx.bot.routing.topic_of_passage(ctx.org, top.id)
         if carried:
             ctx.state["topic"] = carried  # the topic's id, for a follow-up

@@ -239,6 +239,7 @@ async def ask_role_once(ctx: Context) -> Reply | None:
 
 
 HELD_SECONDS = 1800.0
+ANSWERED_SECONDS = 600.0
 
 
 async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | None:
@@ -255,9 +256,14 @@ async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | Non
 
 
 async def _answer_held(ctx: Context) -> list[Reply]:
-    """The question that made the bot ask the role, answered again now that the role is known."""
+    """The question that made the bot ask the role, or the one just answered, answered again now that
+    the person has said who they are."""
     held = ctx.bot.memo.pop(ctx.conv_key, None)
     if not held or time.time() - float(held.get("at", 0)) > HELD_SECONDS:
+        return []
+    if "answered" in held and (  # the last question answered: again only right after its answer
+        time.time() - float(held["at"]) > ANSWERED_SECONDS or ctx.state.get("last_passage") != held["answered"]
+    ):
         return []
     from intents import registry  # the registry imports the intents
 

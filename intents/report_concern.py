@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING
 from bot.types import Citation, Reply
 from intents import anonymous_report, involved, policy_answer, profile
 from intents.phrases import load, say
-from knowledge.routing import Rule
-from knowledge.text import fold, normalize
+from knowledge.routing import ANONYMOUS_REPORT_TOPICS, Rule
+from knowledge.text import content_words, fold, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
 
 NAME = "report_concern"
 PREFIX = "route:"
+NOT_FOR_TOPIC = "complaint"  # the routing topic of what the whistleblower function is not for
+MATTER_WORDS = 3  # content words, besides the request's own, that describe the matter to report
 
 
 @cache
@@ -46,6 +48,8 @@ def topic(ctx: Context) -> str | None:
     """The routing topic of the message, if it is a routing question; an elliptical follow-up ("och om det
     är min chef?") carries the conversation's previous topic."""
     carried = ctx.state.get("topic") if involved.follow_up(ctx.text) else None
+    if carried and not has_cue(ctx.text) and involved.about_self(ctx.text) and not involved.parties(ctx.text):
+        carried = None  # the new case is the asker's own conduct ("och om det är jag själv ...?"): what the rule says
     if not has_cue(ctx.text) and not carried and not _statement(ctx.text):
         return None
     topics = ctx.bot.routing.topics(ctx.org, ctx.text)
@@ -128,10 +132,18 @@ async def handle(ctx: Context) -> list[Reply]:
     routing = ctx.bot.routing.orgs.get(ctx.org)
     if ctx.answer_role in policy_answer.ELECTED_ROLES and not profile.serves_role(ctx, ctx.answer_role):
         return [policy_answer.no_documents_for_role(ctx)]
+    unclear = False
+    if t in ANONYMOUS_REPORT_TOPICS and anonymous_report.names_function(ctx.text):
+        # "kan jag anmäla det via visselblåsarfunktionen?": the function's own name says nothing of what the
+        # matter is; that decides, and when nothing does, the answer says what the function is and is not for
+        about = anonymous_report.subject_topics(ctx)
+        told = len(content_words(anonymous_report.subject(ctx.text))) >= MATTER_WORDS  # a matter is described
+        t, unclear = (about[0], False) if about else (t, told)
     rule = routing.rule(t, ctx.answer_role) if (routing and t) else None
     if rule is None:
         return await policy_answer.handle(ctx)
     ctx.state["topic"] = rule.topic  # the topic's id (never the text), for a follow-up
+    ctx.state["last_passage"] = rule.rests_on[0].id  # ... and the passage the answer rests on
     reply = reply_for(ctx, rule)
     found = involved.parties(ctx.text)
     target = involved.is_target(ctx.answer_role, found)
@@ -139,7 +151,16 @@ async def handle(ctx: Context) -> list[Reply]:
         reply = _for_target(ctx, rule, reply, target)
     elif involved.is_receiver(ctx.answer_role, found):
         reply = _for_receiver(ctx, rule, reply)
-    if "anonymous_report" in rule.offer and anonymous_report.available(ctx):
+    not_for = routing.rule(NOT_FOR_TOPIC, ctx.answer_role) if (unclear and routing) else None
+    if not_for is not None and not_for.rests_on[0].id != rule.rests_on[0].id:
+        p = not_for.rests_on[0]
+        src = say(NAME, "source", ctx.lang, title=p.doc.title, section=p.section)
+        reply = replace(
+            reply,
+            text=f"{reply.text}\n\n{say(NAME, 'not_for', ctx.lang)}\n{src}\n{policy_answer.quote(p.text)}",
+            citations=(*reply.citations, _citation(p, 0.5))[: policy_answer.MAX_CITATIONS],
+        )
+    if "anonymous_report" in rule.offer and anonymous_report.available(ctx) and not unclear:
         reply = replace(reply, choices=(*reply.choices, anonymous_report.offer(ctx.lang)))
     replies = [await policy_answer.with_feedback(ctx, reply)]
     if routing is not None and routing.depends_on_role(rule.topic):

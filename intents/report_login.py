@@ -95,7 +95,8 @@ async def on_text(ctx: Context, step: str) -> list[Reply]:
     if step == "passphrase":
         if typed_in_chat(ctx):
             return [reply(ctx, say(NAME, "passphrase_not_in_chat", ctx.lang), ask="passphrase", error=True)]
-        return await login(ctx, str(state["code"]), PASSPHRASE.search(text))
+        # a passphrase of another shape ("otter-lantern-cobalt") is tried, and fails, like any wrong one
+        return await login(ctx, str(state["code"]), PASSPHRASE.search(text) or LOOSE_PASSPHRASE.match(text))
     if step == "code":
         code = CODE.search(text)
         if code is None:

@@ -94,3 +94,7 @@ class Scope:
     def outside(self, text: str) -> bool:
         """True when the question is about a topic the policies leave to others."""
         return bool(self._lex.expand(text))
+
+    def triggers(self, text: str) -> list[str]:
+        """The words or phrases of the question that name such a topic."""
+        return [e.trigger for e in self._lex.expand(text)]

@@ -45,6 +45,7 @@ from knowledge.vectors import Progress, VectorStore
 
 log = logging.getLogger(__name__)
 
+MENTIONS_ABOUT = 2  # passages with a practical topic's word that make the documents about it
 DENSE_MAX_CHARS = 1000  # about 250 tokens: enough for any question, and a bounded cost
 _LONG_RUN = re.compile(rf"\S{{{MAX_STEM + 1},}}")
 
@@ -87,6 +88,7 @@ class Tuning:
     w_topic: float = 0.5  # the share of the question's concepts a passage is tagged with
     w_head: float = 0.15  # the share of the question's words in the passage's section heading
     abst_topic: float = 3.015
+    abst_agree: float = 0.0
 
 
 @dataclass(slots=True)
@@ -158,6 +160,7 @@ class Retriever:
             self._rows_by_org[org] = np.array(
                 [i for i, p in enumerate(corpus.passages) if p.org == org], dtype=np.int64
             )
+        self._org_rowset = {org: frozenset(int(r) for r in rows) for org, rows in self._rows_by_org.items()}
         self._has_questions = np.array([bool(p.questions) for p in corpus.passages])
         # how much of an organisation's text has English renderings: an English word the documents do not
         # know says nothing about scope when the documents are not in English at all
@@ -335,7 +338,7 @@ class Retriever:
         # standing in for it (else an uncurated passage sharing two words with the question would decide)
         own = t.w_cover * coverage + t.w_qcover * np.where(self._has_questions, qcoverage, 0.0)
         lex_rows = np.sort((own + t.w_head * heading)[rows])[::-1]
-        outside = self.scope.outside(text)
+        outside = self._outside(text, org)
         decisive = (
             not outside
             and len(lex_rows) > 1
@@ -384,6 +387,14 @@ class Retriever:
             for i in order
         ]
         confidence = hits[0].score if hits else 0.0
+        # whether the words and the meaning agree on the best passage: the top hit is also the best by
+        # the dense score alone and by the lexical score alone (a strong signal in documents with no curation)
+        agree = 0.0
+        if hits and self.dense is not None and len(sub):
+            top_row = int(sub[order[0]])
+            agree = 0.5 * (int(sub[int(np.argmax(dense[sub]))]) == top_row) + 0.5 * (
+                int(sub[int(np.argmax(lexical[sub]))]) == top_row
+            )
         uncovered = self._uncovered(qc.words, rows, qc.terms, lang)
         if not concepts or not hits or uncovered:
             abstain = True
@@ -402,6 +413,7 @@ class Retriever:
                 + t.abst_unknown * unknown
                 + t.abst_outside * outside
                 + t.abst_topic * float(topic[sub].max())
+                + t.abst_agree * agree
             )
             confidence = answerable
             abstain = answerable < t.abst_threshold
@@ -413,11 +425,38 @@ class Retriever:
             "outside": outside,
             "max_qdense": float(qraw[sub].max()) if len(sub) else 0.0,
             "topic": float(topic[sub].max()) if len(sub) else 0.0,
+            "agree": agree,
             "topics": {names[k].id: v for k, v in qc.all().items()},
             "labels": {names[k].id: names[k].label for k in qc.all()},
         }
         found = tuple(names[k].id for k, _ in sorted(qc.all().items(), key=lambda kv: -kv[1]))
         return SearchResult(hits, lang, abstain, confidence, debug, found, tuple(names[k].id for k in uncovered))
+
+    def _outside(self, text: str, org: str) -> bool:
+        """True when the question names a practical topic (`scope.yaml`: vacation, pay dates, IT) that the
+        organisation's own documents do not mention: a handbook that covers vacation answers it."""
+        rows = self._org_rowset[org]
+        for trigger in self.scope.triggers(text):
+            ws = content_words(trigger) or words(trigger)
+            if not ws or not all(self._mentions(w, rows) for w in ws):
+                return True
+        return False
+
+    def _mentions(self, word: str, rows: frozenset[int]) -> bool:
+        """True when the documents among `rows` are about the word (its stem, or each part of a compound):
+        it heads a section, or two passages or more have it; one passing mention ("personer som söker
+        bygglov", in a list of the people the staff meet) does not make the documents answer it."""
+        lx = self.lex
+
+        def about(term: str) -> bool:
+            heads = {*lx.head.postings.get(term, {}), *lx.head_en.postings.get(term, {})}
+            text = {*lx.sv.postings.get(term, {}), *lx.en.postings.get(term, {})}
+            return not rows.isdisjoint(heads) or len(rows.intersection(text)) >= MENTIONS_ABOUT
+
+        if about(stem_sv(word)) or about(stem_en(word)):
+            return True
+        parts = split_compound(word, lx.sv_vocab) if len(word) >= 7 else []
+        return bool(parts) and all(about(p) for p in parts)
 
     def _uncovered(self, words: dict[int, float], rows: np.ndarray, terms: dict[int, set[str]], lang: str) -> list[int]:
         """The question's concepts (named by its words) that decide it is not answered here: all of

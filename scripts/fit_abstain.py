@@ -3,13 +3,14 @@
 Features of the best hit: text coverage, example-question coverage, dense score, the best
 example-question similarity in the organisation, the share of unknown words, whether the
 question is about a topic outside the policies (`knowledge/scope.yaml`), and the share of the
-question's concepts the best passage is tagged with. The questions are asked twice: of the corpus as
+question's concepts the best passage is tagged with, and whether the dense and the lexical score alone
+agree on the best passage. The questions are asked twice: of the corpus as
 shipped and of the same corpus without its curation (no q:/en: lines), so that the model holds for
 documents added with no example questions. Prints the `abst_*` values for
 `knowledge.retrieval.Tuning` and the cross-validated trade-off between false abstentions and answered
 out-of-scope questions.
 
-usage: python scripts/fit_abstain.py FILE.jsonl [FILE.jsonl ...]
+usage: python scripts/fit_abstain.py FILE.jsonl [FILE.jsonl ...] [QUESTIONS.jsonl@CORPUS_DIR ...]
 """
 
 from __future__ import annotations
@@ -29,11 +30,15 @@ from bot.config import load_settings
 from bot.evaluate import strip_curation
 from bot.runtime import build_retriever
 
-NAMES = ["cov", "qcov", "dense", "qdense", "unknown", "outside", "topic"]
+NAMES = ["cov", "qcov", "dense", "qdense", "unknown", "outside", "topic", "agree"]
 
 
 def features(files: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Features of every question; a file given as QUESTIONS.jsonl@CORPUS_DIR is asked of the documents in
+    that corpus folder (another organisation's documents added as they are), the others of the bundled
+    corpus as shipped and without its curation."""
     xs, ys, qs = [], [], []
+    bundled = [f for f in files if "@" not in f]
     with tempfile.TemporaryDirectory() as tmp:
         for strip in (False, True):
             settings = load_settings()
@@ -41,7 +46,16 @@ def features(files: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
                 settings.corpus_dirs = strip_curation(None, Path(tmp))
             r = build_retriever(settings)
             r.tuning = replace(r.tuning, skip_dense_above=1e9)
-            _features(r, files, xs, ys, qs)
+            _features(r, bundled, xs, ys, qs)
+    for spec in (f for f in files if "@" in f):
+        qfile, corpus = spec.split("@", 1)
+        settings = load_settings()
+        settings.corpus_dirs = [Path(corpus)]
+        settings.default_org = next(p.name for p in Path(corpus).iterdir() if p.is_dir())
+        settings.cache = Path(corpus).parent / "cache"
+        r = build_retriever(settings)
+        r.tuning = replace(r.tuning, skip_dense_above=1e9)
+        _features(r, [qfile], xs, ys, qs)
     return np.array(xs), np.array(ys), qs
 
 
@@ -56,7 +70,16 @@ def _features(r, files: list[str], xs: list, ys: list, qs: list) -> None:
                 continue
             h, d = res.hits[0], res.debug
             xs.append(
-                [h.coverage, h.qcoverage, h.dense, d["max_qdense"], d["unknown"], float(d["outside"]), d["topic"]]
+                [
+                    h.coverage,
+                    h.qcoverage,
+                    h.dense,
+                    d["max_qdense"],
+                    d["unknown"],
+                    float(d["outside"]),
+                    d["topic"],
+                    d["agree"],
+                ]
             )
             ys.append(0 if it.get("abstain") else 1)
             qs.append(it["q"])

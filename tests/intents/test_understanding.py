@@ -46,3 +46,40 @@ def test_a_reminder_confirmation_names_its_month(cli: Cli) -> None:
     replies = transcript(cli, lines, "--org", "alingsas", "--role", "manager", "--user", "u6")
     assert "en gång per år i november" in replies[0], replies[0]
     assert "redan" in replies[1].lower() or "already" in replies[1].lower(), replies[1]
+
+
+def test_a_role_said_right_after_an_answer_gets_the_question_answered_again(cli: Cli) -> None:
+    replies = transcript(cli, ["min kollega verkar ha druckit innan passet, vem säger jag till?",
+                               "jag är inte chef, jobbar som undersköterska"],
+                         "--org", "vasteras", "--user", "u7")  # fmt: skip
+    assert "policyer för medarbetare" in replies[1], replies[1]
+    assert "meddela din chef" in replies[1], "the question answered again for the role just stated"
+
+
+def test_a_follow_up_about_ones_own_conduct_gets_the_rule_for_oneself(cli: Cli) -> None:
+    replies = transcript(cli, ["vad gäller om en kollega dyker upp bakfull och luktar sprit?",
+                               "och om det är jag själv som har druckit kvällen innan då?"],
+                         "--org", "vasteras", "--role", "employee", "--user", "u8")  # fmt: skip
+    assert "Du har ett ansvar att inte själv komma påverkad" in replies[1], replies[1]
+    assert "hittar jag inget svar" not in replies[1]
+
+
+def test_asking_to_use_the_whistleblower_function_for_one_persons_hr_matter(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["en medarbetare kommer alltid för sent och är otrevlig mot alla, kan jag "
+                                "anmäla det till visselblåsarfunktionen?"],
+                          "--org", "vasteras", "--role", "manager", "--user", "u9")  # fmt: skip
+    assert "ska inte användas för generella synpunkter" in reply, reply
+    assert "Anonym rapport via boten" not in reply, "what the function is not for is not offered as a report"
+
+
+def test_asking_how_to_use_the_whistleblower_function_is_offered_the_report(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["hur anmäler jag något till visselblåsarfunktionen?"],
+                          "--org", "vasteras", "--role", "employee", "--user", "u10")  # fmt: skip
+    assert "Anonym rapport via boten" in reply, reply
+
+
+def test_a_wrong_passphrase_of_another_shape_is_refused_not_asked_for_again(cli: Cli) -> None:
+    replies = transcript(cli, ["I got case VB-3KDP-8WRT earlier, did anyone answer?", "moss-lantern-quartz-elk"],
+                         "--org", "vasteras", "--user", "u11")  # fmt: skip
+    assert "passphrase" in replies[0].lower(), replies[0]
+    assert "not right" in replies[1], replies[1]
