@@ -161,7 +161,7 @@ class Bot:
         if flow_lang:  # a report being written keeps the language it started in, whatever the report says
             lang = str(flow_lang)
         elif text and (guess or len(text.split()) >= 3 or not remembered):
-            lang = guess if guess and len(text.split()) < 3 else self.retriever.language(text)
+            lang = guess if guess and len(text.split()) < 3 else self.retriever.language(text, remembered or "sv")
         else:
             lang = remembered or _locale_lang(incoming.locale)
         return Context(incoming, self, org, role, role is not None, lang, profile, user_key, conv_key, state)

@@ -22,7 +22,6 @@ from intents import answers, report_login
 from intents.phrases import load, say
 from intents.report_flow import (
     CODE,
-    LOOSE_PASSPHRASE,
     NAME,
     PASSPHRASE,
     PREFIX,
@@ -32,6 +31,7 @@ from intents.report_flow import (
     end,
     flow,
     max_chars,
+    passphrase_in,
     reply,
     resume,
     too_short,
@@ -83,7 +83,7 @@ def available(ctx: Context) -> bool:
 
 
 def matches(ctx: Context) -> bool:
-    secret = CODE.search(ctx.text) or PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text)
+    secret = CODE.search(ctx.text) or passphrase_in(ctx.text)
     return bool(secret) or asks_to_report(ctx.text)
 
 
@@ -122,7 +122,7 @@ def subject_topics(ctx: Context) -> list[str]:
 
 def certain(ctx: Context) -> bool:
     """A case code or a passphrase is never read as anything else."""
-    return bool(CODE.search(ctx.text) or PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text))
+    return bool(CODE.search(ctx.text) or passphrase_in(ctx.text))
 
 
 def active(ctx: Context) -> bool:
@@ -176,7 +176,7 @@ async def handle(ctx: Context) -> list[Reply]:
     code = CODE.search(ctx.text)
     if code:
         return await report_login.login(ctx, code.group(0).upper(), PASSPHRASE.search(ctx.text))
-    if PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text):
+    if passphrase_in(ctx.text):
         return await report_login.passphrase_alone(ctx)
     t = _folded(ctx.text)
     command = any(t.strip() == s or t.startswith(f" {s} ") for s in _words()["starts"])

@@ -35,6 +35,20 @@ PASSPHRASE = re.compile(r"(?<![\w-])[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?![\w-])", re
 # a whole message shaped like a passphrase of another kind (words or groups joined by hyphens or dots,
 # "granit-svala-molnig-kaffe"): read as a passphrase typed in the wrong place, never as a question
 LOOSE_PASSPHRASE = re.compile(r"^\s*[^\W_]{2,12}(?:[-.][^\W_]{2,12}){2,7}\s*$")
+# ... or such a chain inside a sentence that names it ("min lösenfras är hallon-trappa-moln, vad var koden?")
+_CHAIN = re.compile(r"(?<![\w.-])[^\W_]{2,12}(?:[-.][^\W_]{2,12}){2,7}(?![\w-])")
+_NAMED = re.compile(r"\b(?:lösenfras\w*|lösenord\w*|passfras\w*|passphrase\w*|pass phrase|password)\b", re.I)
+
+
+def passphrase_in(text: str) -> re.Match[str] | None:
+    """The passphrase in a message: the bot's kind anywhere, a chain of words as the whole message, or a
+    chain of words in a sentence that calls it a passphrase; None when there is none."""
+    found = PASSPHRASE.search(text) or LOOSE_PASSPHRASE.match(text)
+    if found is None and _NAMED.search(text):
+        found = _CHAIN.search(text)
+    return found
+
+
 MENTION = re.compile(r"<[!@#]|@(?:here|channel|everyone)\b|<at>|</at>", re.I)
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 TOKEN_SECONDS = 6 * 3600  # a form left open longer than this must be started again

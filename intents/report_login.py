@@ -20,9 +20,7 @@ from intents import answers
 from intents.phrases import load, say
 from intents.report_flow import (
     CODE,
-    LOOSE_PASSPHRASE,
     NAME,
-    PASSPHRASE,
     PREFIX,
     begin,
     check_report,
@@ -30,6 +28,7 @@ from intents.report_flow import (
     end,
     flow,
     max_chars,
+    passphrase_in,
     reply,
     typed_in_chat,
 )
@@ -80,7 +79,7 @@ async def login(ctx: Context, code: str, phrase: re.Match[str] | None) -> list[R
 
 async def passphrase_alone(ctx: Context) -> list[Reply]:
     """A passphrase with no case code: ask for the code (the passphrase stays in memory only)."""
-    match = PASSPHRASE.search(ctx.text) or LOOSE_PASSPHRASE.match(ctx.text)
+    match = passphrase_in(ctx.text)
     if typed_in_chat(ctx) or match is None:
         end(ctx)
         return [reply(ctx, say(NAME, "passphrase_not_in_chat", ctx.lang))]
@@ -96,13 +95,13 @@ async def on_text(ctx: Context, step: str) -> list[Reply]:
         if typed_in_chat(ctx):
             return [reply(ctx, say(NAME, "passphrase_not_in_chat", ctx.lang), ask="passphrase", error=True)]
         # a passphrase of another shape ("otter-lantern-cobalt") is tried, and fails, like any wrong one
-        return await login(ctx, str(state["code"]), PASSPHRASE.search(text) or LOOSE_PASSPHRASE.match(text))
+        return await login(ctx, str(state["code"]), passphrase_in(text))
     if step == "code":
         code = CODE.search(text)
         if code is None:
             end(ctx)
             return [reply(ctx, say(NAME, "no_code", ctx.lang))]
-        return await login(ctx, code.group(0).upper(), PASSPHRASE.search(str(state["passphrase"])))
+        return await login(ctx, code.group(0).upper(), passphrase_in(str(state["passphrase"])))
     if step == "case":
         said = answers.read(text)
         if said in ("no", "cancel"):

@@ -35,6 +35,8 @@ from knowledge.text import (
     fold,
     is_meta,
     is_stop,
+    normalize,
+    role_head_words,
     split_compound,
     stem_en,
     stem_sv,
@@ -89,6 +91,7 @@ class Tuning:
     w_head: float = 0.15  # the share of the question's words in the passage's section heading
     abst_topic: float = 3.015
     abst_agree: float = 0.0
+    w_role_head: float = 0.3  # a section whose heading names the asker's role ("... av chefer och ledare")
 
 
 @dataclass(slots=True)
@@ -160,6 +163,7 @@ class Retriever:
             self._rows_by_org[org] = np.array(
                 [i for i, p in enumerate(corpus.passages) if p.org == org], dtype=np.int64
             )
+        self._role_head_cache: dict[str | None, np.ndarray] = {}
         self._org_rowset = {org: frozenset(int(r) for r in rows) for org, rows in self._rows_by_org.items()}
         self._has_questions = np.array([bool(p.questions) for p in corpus.passages])
         # how much of an organisation's text has English renderings: an English word the documents do not
@@ -203,8 +207,9 @@ class Retriever:
 
     # -- question analysis -------------------------------------------------------------------
 
-    def language(self, text: str) -> str:
-        """'sv' or 'en'; single words with no cue are judged by which vocabulary knows them."""
+    def language(self, text: str, default: str = "sv") -> str:
+        """'sv' or 'en'; words with no cue are judged by which vocabulary knows more of them, and a tie
+        (slang neither knows: "nah not really tbh") is `default`."""
         lang = detect_lang(text, default="")
         if lang:
             return lang
@@ -213,7 +218,7 @@ class Retriever:
             f = fold(w)
             sv += f in self.lex.surface_sv
             en += f in self.lex.surface_en
-        return "en" if en > sv else "sv"
+        return "en" if en > sv else "sv" if sv > en else default
 
     def _concepts(self, text: str, lang: str = "sv") -> list[_Concept]:
         t = self.tuning
@@ -371,6 +376,7 @@ class Retriever:
         score = lexical[sub] + t.w_gram * gram[sub]
         score = score + t.w_dense * (dense[sub] - t.dense_center) + t.w_qdense * qdense[sub]
         score = score + t.w_topic * topic[sub]
+        score = score + t.w_role_head * self._role_heads(role)[sub]
         prior = np.array([1.0 if self.corpus.passages[i].doc.serves(role) else t.other_audience for i in sub])
         score = np.where(score > 0, score * prior, score / prior)
         order = np.argsort(-score)[:k]
@@ -431,6 +437,15 @@ class Retriever:
         }
         found = tuple(names[k].id for k, _ in sorted(qc.all().items(), key=lambda kv: -kv[1]))
         return SearchResult(hits, lang, abstain, confidence, debug, found, tuple(names[k].id for k in uncovered))
+
+    def _role_heads(self, role: str | None) -> np.ndarray:
+        """1.0 for the passages whose section heading says it is written for `role` (the managers' section
+        for a manager), else 0.0; cached per role."""
+        if role not in self._role_head_cache:
+            marks = role_head_words(role)
+            heads = [fold(normalize(p.section)) for p in self.corpus.passages]
+            self._role_head_cache[role] = np.array([float(any(m in h for m in marks)) for h in heads])
+        return self._role_head_cache[role]
 
     def _outside(self, text: str, org: str) -> bool:
         """True when the question names a practical topic (`scope.yaml`: vacation, pay dates, IT) that the

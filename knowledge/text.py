@@ -148,3 +148,8 @@ def ngrams(text: str, n: int = 4) -> list[str]:
 def unique(items: Iterable[str]) -> list[str]:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))
+
+
+def role_head_words(role: str | None) -> frozenset[str]:
+    """The heading words (`text.yaml`: role_head_<role>) that mark a section written for `role`."""
+    return _data().get(f"role_head_{role}", frozenset()) if role else frozenset()

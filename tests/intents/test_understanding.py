@@ -83,3 +83,24 @@ def test_a_wrong_passphrase_of_another_shape_is_refused_not_asked_for_again(cli:
                          "--org", "vasteras", "--user", "u11")  # fmt: skip
     assert "passphrase" in replies[0].lower(), replies[0]
     assert "not right" in replies[1], replies[1]
+
+
+def test_a_passphrase_named_in_a_sentence_is_taken_as_one_and_not_kept(cli: Cli) -> None:
+    replies = transcript(cli, ["min lösenfras är ljung-kanot-vimpel-frost men vad var koden nu", "VB-P2MN-8TRC"],
+                         "--org", "vasteras", "--user", "u12")  # fmt: skip
+    assert "lösenfras" in replies[0] and "ärendekoden" in replies[0], replies[0]
+    assert "stämmer inte" in replies[1], replies[1]
+    kept = b"".join(f.read_bytes() for f in cli.home.rglob("*") if f.is_file())
+    assert b"ljung-kanot" not in kept, "the passphrase is stored nowhere"
+
+
+def test_slang_no_cue_word_knows_keeps_the_conversations_language(cli: Cli) -> None:
+    replies = transcript(cli, ["who do I tell if a coworker seems drunk?", "nah not really tbh"],
+                         "--org", "vasteras", "--role", "employee", "--user", "u13")  # fmt: skip
+    assert "Thanks" in replies[1] and "Tack" not in replies[1], replies[1]
+
+
+def test_a_manager_asking_what_is_expected_of_them_gets_the_managers_section(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["vad förväntas av mig enligt bemötandekoden?"],
+                          "--org", "vasteras", "--role", "manager", "--user", "u14")  # fmt: skip
+    assert "arbetsgivarrepresentant" in reply, reply
