@@ -163,7 +163,12 @@ class Retriever:
             self._rows_by_org[org] = np.array(
                 [i for i, p in enumerate(corpus.passages) if p.org == org], dtype=np.int64
             )
-        self._role_head_cache: dict[str | None, np.ndarray] = {}
+        heads = [fold(normalize(p.section)) for p in corpus.passages]
+        self._role_head = {  # 1.0 for a passage whose section heading names the role ("... av chefer och ledare")
+            role: np.array([float(any(m in h for m in marks)) for h in heads])
+            for role, marks in role_head_words().items()
+        }
+        self._no_role_head = np.zeros(len(corpus.passages))
         self._org_rowset = {org: frozenset(int(r) for r in rows) for org, rows in self._rows_by_org.items()}
         self._has_questions = np.array([bool(p.questions) for p in corpus.passages])
         # how much of an organisation's text has English renderings: an English word the documents do not
@@ -376,7 +381,7 @@ class Retriever:
         score = lexical[sub] + t.w_gram * gram[sub]
         score = score + t.w_dense * (dense[sub] - t.dense_center) + t.w_qdense * qdense[sub]
         score = score + t.w_topic * topic[sub]
-        score = score + t.w_role_head * self._role_heads(role)[sub]
+        score = score + t.w_role_head * self._role_head.get(role or "", self._no_role_head)[sub]
         prior = np.array([1.0 if self.corpus.passages[i].doc.serves(role) else t.other_audience for i in sub])
         score = np.where(score > 0, score * prior, score / prior)
         order = np.argsort(-score)[:k]
@@ -437,15 +442,6 @@ class Retriever:
         }
         found = tuple(names[k].id for k, _ in sorted(qc.all().items(), key=lambda kv: -kv[1]))
         return SearchResult(hits, lang, abstain, confidence, debug, found, tuple(names[k].id for k in uncovered))
-
-    def _role_heads(self, role: str | None) -> np.ndarray:
-        """1.0 for the passages whose section heading says it is written for `role` (the managers' section
-        for a manager), else 0.0; cached per role."""
-        if role not in self._role_head_cache:
-            marks = role_head_words(role)
-            heads = [fold(normalize(p.section)) for p in self.corpus.passages]
-            self._role_head_cache[role] = np.array([float(any(m in h for m in marks)) for h in heads])
-        return self._role_head_cache[role]
 
     def _outside(self, text: str, org: str) -> bool:
         """True when the question names a practical topic (`scope.yaml`: vacation, pay dates, IT) that the

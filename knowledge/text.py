@@ -150,6 +150,7 @@ def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def role_head_words(role: str | None) -> frozenset[str]:
-    """The heading words (`text.yaml`: role_head_<role>) that mark a section written for `role`."""
-    return _data().get(f"role_head_{role}", frozenset()) if role else frozenset()
+def role_head_words() -> dict[str, frozenset[str]]:
+    """Per role, the heading words (`text.yaml`: role_head_<role>) that mark a section written for it."""
+    prefix = "role_head_"
+    return {k.removeprefix(prefix): frozenset(map(fold, v)) for k, v in _data().items() if k.startswith(prefix)}
