@@ -44,6 +44,8 @@ from knowledge.text import fold, normalize
 if TYPE_CHECKING:
     from bot.core import Bot, Context
 
+SHORT_ASK = 6  # at review, a message of at most this many words may ask to send, rewrite or discard
+
 __all__ = ["NAME", "PREFIX", "active", "check_report", "handle", "handler_reply", "matches", "offer", "on_choice"]
 
 
@@ -52,7 +54,7 @@ def _words() -> dict[str, tuple[str, ...]]:
     data = load(NAME)
     out = {
         k: tuple(fold(normalize(str(w))) for w in data[k])
-        for k in ("starts", "send_words", "discard_words", "rewrite_words", "cancel_words")
+        for k in ("starts", "send_words", "discard_words", "rewrite_words", "cancel_words", "negations")
     }
     for k in ("secrecy", "reporting", "wish", "whistleblowing"):
         out[k] = tuple(fold(normalize(str(w))) for w in data["own_words"][k])
@@ -194,6 +196,23 @@ def _said(text: str, key: str) -> bool:
     return t in _words()[key]
 
 
+def _asks(text: str, key: str) -> bool:
+    """True when a short message at review asks for this ("actually no. discard it", "ok skicka den då"):
+    the whole message is one of the words, or a message of a few words has one (to send: begins or ends
+    with one, and is no question). A negation ("skicka inte", "don't send") never asks to send."""
+    if _said(text, key):
+        return True
+    toks = [w for w in re.split(r"[^\w']+", fold(normalize(text))) if w]
+    if not toks or len(toks) > SHORT_ASK:
+        return False
+    if key == "send_words" and any(w in _words()["negations"] for w in toks):
+        return False
+    t = f" {' '.join(toks)} "
+    if key != "send_words":  # asking to discard or rewrite is safe to read anywhere: it is confirmed or undone
+        return any(f" {w} " in t for w in _words()[key])
+    return "?" not in text and any(t.startswith(f" {w} ") or t.endswith(f" {w} ") for w in _words()[key])
+
+
 async def on_flow_text(ctx: Context) -> list[Reply] | None:
     """Text while the flow is active: the report, words at review, a passphrase or added information."""
     state = flow(ctx)
@@ -210,7 +229,7 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
         return [await _at_review(ctx, text)]
     if step == "confirm_discard":
         said = answers.read(text)
-        if said == "yes" or _said(text, "discard_words"):
+        if said == "yes" or _asks(text, "discard_words"):
             return await on_choice(ctx, "discard")
         state["step"] = "review"
         return [_review(ctx)]
@@ -229,12 +248,12 @@ async def _take_report(ctx: Context, text: str) -> Reply:
 
 async def _at_review(ctx: Context, text: str) -> Reply:
     said = answers.read(text)
-    if _said(text, "send_words") or said == "yes":
-        return (await on_choice(ctx, "send"))[0]
-    if _said(text, "rewrite_words"):
-        return (await on_choice(ctx, "rewrite"))[0]
-    if _said(text, "discard_words") or said in ("no", "cancel"):
+    if _asks(text, "discard_words") or said in ("no", "cancel"):
         return _ask_discard(ctx)
+    if _asks(text, "rewrite_words"):
+        return (await on_choice(ctx, "rewrite"))[0]
+    if _asks(text, "send_words") or said == "yes":
+        return (await on_choice(ctx, "send"))[0]
     if said == "unsure":
         return _review(ctx)
     if typed_in_chat(ctx):

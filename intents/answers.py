@@ -35,7 +35,7 @@ def _phrases() -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
 
 def read(text: str, max_words: int | None = None) -> str | None:
     """'yes', 'no', 'unsure' or 'cancel' when the message answers a yes/no question, else None."""
-    toks = _tokens(text)
+    toks = _unhesitant(_tokens(text))
     limit = max_words if max_words is not None else int(load("answers")["max_words"])
     if not toks or len(toks) > limit:
         return None
@@ -54,6 +54,23 @@ def read(text: str, max_words: int | None = None) -> str | None:
     if kind == "yes" and _negated(rest):
         return "no"  # "ja, inte riktigt" / "yes, not really"
     return kind
+
+
+@cache
+def _fillers() -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted({_tokens(str(p)) for p in load("answers").get("fillers", [])} - {()}, key=len, reverse=True))
+
+
+def _unhesitant(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens without the hesitation they start with ("hmm maybe" -> "maybe"); all of them when
+    nothing else is left."""
+    rest = toks
+    while rest:
+        ph = next((f for f in _fillers() if rest[: len(f)] == f and len(rest) > len(f)), None)
+        if ph is None:
+            break
+        rest = rest[len(ph) :]
+    return rest
 
 
 def _negated(rest: tuple[str, ...]) -> bool:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 NAME = "four_question_check"
 PREFIX = "fqc:"
 DATA_FILE = Path(__file__).with_suffix(".yaml")
-STATE_KEYS = ("flow", "step", "lang", "audience")
+STATE_KEYS = ("flow", "step", "lang", "audience", "unsure")
 ANSWERS = ("cancel", "again", "unsure", "no", "yes")  # typed answers are tried in this order
 ANSWER_CHOICES = ("yes", "no", "unsure", "cancel")
 
@@ -345,25 +345,35 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
     question = q.en if ctx.lang == "en" else q.sv
     if kind == "again":
         return _ask(ctx, c, step, say(NAME, "again", ctx.lang, n=step, total=len(c.questions)))
-    if kind == "yes" and step < len(c.questions):
-        return _ask(ctx, c, step + 1)
-    if kind == "yes":
-        _end(ctx)
-        text = "\n\n".join((say(NAME, "all_yes", ctx.lang, total=len(c.questions)), say(NAME, "ask_anyway", ctx.lang),
-                            _block(c.ask_someone, ctx.lang)))  # fmt: skip
-        return [_reply(ctx, text, (c.ask_someone, c.intro), _choices(ctx.lang, "restart"))]
     if kind == "no":
         _end(ctx)
         text = "\n\n".join((say(NAME, "no_intro", ctx.lang, question=question, question_sv=q.sv),
                             _block(c.advice, ctx.lang, lead=True)))  # fmt: skip
         return [_reply(ctx, text, (c.advice,), _choices(ctx.lang, "restart"))]
-    explained = (
-        say(NAME, "unsure_intro", ctx.lang, question=question, question_sv=q.sv),
-        q.explain[ctx.lang],
-        *(_block(x, ctx.lang) for x in q.quotes),
-        say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
-    )
-    return _ask(ctx, c, step, *explained, key="ask_again", quotes=q.quotes)
+    explained: tuple[str, ...] = ()
+    if kind == "unsure":  # explained from the code, noted, and the check goes on: a hesitant answer is not a no
+        ctx.state["unsure"] = sorted({*(ctx.state.get("unsure") or []), step})
+        explained = (
+            say(NAME, "unsure_intro", ctx.lang, question=question, question_sv=q.sv),
+            q.explain[ctx.lang],
+            *(_block(x, ctx.lang) for x in q.quotes),
+            say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
+        )
+    if step < len(c.questions):
+        go_on = (say(NAME, "go_on", ctx.lang),) if explained else ()
+        return _ask(ctx, c, step + 1, *explained, *go_on, quotes=q.quotes if explained else ())
+    unsure = [str(n) for n in ctx.state.get("unsure") or []]
+    _end(ctx)
+    if unsure:
+        which = unsure[0] if len(unsure) == 1 else f"{', '.join(unsure[:-1])} {say(NAME, 'and', ctx.lang)} {unsure[-1]}"
+        key = "done_unsure" if len(unsure) == 1 else "done_unsure_many"
+        head = say(NAME, key, ctx.lang, which=which, total=len(c.questions))
+        text = "\n\n".join((*explained, head, _block(c.ask_someone, ctx.lang)))
+        quotes = (*(q.quotes if explained else ()), c.ask_someone, c.intro)
+        return [_reply(ctx, text, quotes, _choices(ctx.lang, "restart"))]
+    text = "\n\n".join((say(NAME, "all_yes", ctx.lang, total=len(c.questions)), say(NAME, "ask_anyway", ctx.lang),
+                        _block(c.ask_someone, ctx.lang)))  # fmt: skip
+    return [_reply(ctx, text, (c.ask_someone, c.intro), _choices(ctx.lang, "restart"))]
 
 
 async def resume_reply(ctx: Context) -> list[Reply]:

@@ -60,13 +60,24 @@ def follow_up(text: str) -> bool:
         return True  # an opener ("och om ...", "what if ...") with a short new case
     if len(t.split()) > 10:
         return False
-    return len(t.split()) <= 8 and any(_folded(w) in t for w in _data()["follow_up_words"])
+    d = _data()
+    toks = t.replace("?", " ").split()
+    openers, endings = ({_folded(w).strip() for w in d[k]} for k in ("short_openers", "short_endings"))
+    if toks and len(toks) <= d["short_words"] and (toks[0] in openers or toks[-1] in endings):
+        return True  # "and the salary stuff?", "och lönen då?"
+    return len(t.split()) <= 8 and any(_folded(w) in t for w in d["follow_up_words"])
 
 
 def about_self(text: str) -> bool:
     """True when a follow-up's new case is the asker themself ("och om det är jag själv som druckit?")."""
     t = _folded(text)
     return any(_folded(w) in t for w in _data()["self_words"])
+
+
+def own_conduct_words() -> tuple[str, ...]:
+    """Words by which a passage speaks to the reader's own conduct ("inte själv komma påverkad"), folded
+    and padded for a whole-word test."""
+    return tuple(f" {fold(normalize(w))} " for w in _data()["own_conduct_words"])
 
 
 def is_target(role: str, found: list[str]) -> str | None:

@@ -16,9 +16,11 @@ from intents import feedback
 from intents.phrases import say
 from knowledge.orgs import org_name
 from knowledge.retrieval import Hit, SearchResult
+from knowledge.text import fold, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
+    from knowledge.corpus import Passage
 
 NAME = "policy_answer"
 PREFIX = ""
@@ -172,18 +174,39 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
     last = ctx.state.get("last_passage")
     if not last or not involved.follow_up(ctx.text):
         return None
-    alone = ctx.search()
-    if not alone.abstain:
-        return None
     passage = next((p for p in ctx.bot.retriever.corpus.passages if p.id == last), None)
     if passage is None:
+        return None
+    if involved.about_self(ctx.text):
+        mine = _own_conduct(ctx, passage)
+        if mine is not None:
+            return mine
+    alone = ctx.search()
+    if not alone.abstain:
         return None
     # the follow-up's own best passages, where one of them is in the section the conversation is about
     same = [h for h in alone.hits[:3] if (h.passage.doc.id, h.passage.section) == (passage.doc.id, passage.section)]
     if same:
         rest = [h for h in alone.hits if h is not same[0]]
         return replace(alone, hits=[same[0], *rest], abstain=False)
-    return ctx.search(f"{ctx.text} {passage.section}")
+    return replace(ctx.search(f"{ctx.text} {passage.section}"), lang=ctx.lang)  # the heading is Swedish
+
+
+def _own_conduct(ctx: Context, last: Passage) -> SearchResult | None:
+    """A follow-up about the asker's own conduct ("and what if it's me?") after an answer about someone
+    else: the passage of the same section that speaks to the reader themself ("själv"), not the one
+    already quoted."""
+    from intents import involved
+
+    result = ctx.search(f"{ctx.text} {last.section}")
+    words = involved.own_conduct_words()
+    where = (last.doc.id, last.section)
+    same = [h for h in result.hits if (h.passage.doc.id, h.passage.section) == where and h.passage.id != last.id]
+    own = [h for h in same if any(w in f" {fold(normalize(h.passage.text))} " for w in words)]
+    if not own:
+        return None
+    rest = [h for h in result.hits if h is not own[0]]
+    return replace(result, hits=[own[0], *rest], abstain=False, lang=ctx.lang)  # (the heading is Swedish)
 
 
 async def handle(ctx: Context) -> list[Reply]:

@@ -28,11 +28,12 @@ def _data() -> dict[str, object]:
 
 
 def _padded(text: str) -> str:
-    return " " + " ".join(fold(normalize(text)).replace(",", " ").replace(".", " ").replace("!", " ").split()) + " "
+    return " " + " ".join(_MARKS.sub(" ", fold(normalize(text))).split()) + " "
 
 
 SPECIFIC_FIRST = ("group_leader", "elected", "manager", "employee")
-_CLAUSE = re.compile(r"[,.;:!?]|\s(?:men|utan|snarare|but|rather|instead)\s")
+_CLAUSE = re.compile(r"[,.;:!?()\[\]]|\s(?:men|utan|snarare|but|rather|instead)\s")
+_MARKS = re.compile(r"[^\w\s'’-]")  # brackets, quotes and dashes around words
 
 
 def _seat(t: str) -> bool:
@@ -57,7 +58,7 @@ def find_role(text: str) -> str | None:
     positive: set[str] = set()
     negated: set[str] = set()
     for clause in _CLAUSE.split(" " + normalize(text) + " "):
-        t = " " + " ".join(fold(clause).split()) + " "
+        t = " " + " ".join(_MARKS.sub(" ", fold(clause)).split()) + " "
         for role in SPECIFIC_FIRST:
             for word in roles[role]:
                 w = fold(normalize(word))

@@ -169,10 +169,23 @@ class Concepts:
 
     def match(self, text: str, lang: str = "sv", question: bool = True) -> dict[int, float]:
         """Concept index -> how many of its distinct terms the text names (see `terms`)."""
-        seen = {(ci, self.term_text[(ci, ti)]) for ci, ti in self.terms(text, lang, question)}
+        found = self._found(text, lang, question)
         out: dict[int, float] = {}
-        for ci, _t in seen:
-            out[ci] = out.get(ci, 0.0) + 1.0
+        if not question:  # a passage counts the distinct terms it has
+            for ci, _t in {(ci, self.term_text[(ci, ti)]) for ci, ti in found}:
+                out[ci] = out.get(ci, 0.0) + 1.0
+            return out
+        # a question counts its separate mentions of the concept: "friskvårdsbidrag" is one, though three
+        # terms of `allowances` match it, and so is "wellness allowance" (a phrase and a word in it)
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for (ci, _ti), span in found.items():
+            spans.setdefault(ci, []).append(span)
+        for ci, ss in spans.items():
+            end, n = -1, 0
+            for a, b in sorted(ss):
+                n += a >= end
+                end = max(end, b) if a < end else b
+            out[ci] = float(n)
         return out
 
     def own_terms(self, text: str, lang: str = "sv", passages: str = "sv") -> dict[int, set[str]]:
@@ -191,8 +204,12 @@ class Concepts:
         other language when they are long enough not to be a word of its own language ("mobbing" in a
         Swedish question); a passage only with the terms of its language.
         """
+        return set(self._found(text, lang, question))
+
+    def _found(self, text: str, lang: str, question: bool) -> dict[tuple[int, int], tuple[int, int]]:
+        """The (concept, term) pairs the text names, each with the words it spans (start, end)."""
         ws = [w for w in words(text) if len(w) > 1 and (len(w) > 3 or not is_stop(w))]
-        found: set[tuple[int, int]] = set()
+        found: dict[tuple[int, int], tuple[int, int]] = {}
         for tlang in (lang, "en" if lang == "sv" else "sv") if question else (lang,):
             hits = [self._hits(w, tlang) for w in ws]
             for i, h in enumerate(hits):
@@ -205,5 +222,5 @@ class Concepts:
                     if tlang != lang and length < 5:
                         continue
                     if i + n <= len(hits) and all((ci, ti, k) in hits[i + k] for k in range(1, n)):
-                        found.add((ci, ti))
+                        found[(ci, ti)] = (i, i + n)
         return found

@@ -37,6 +37,7 @@ from knowledge.text import (
     is_stop,
     normalize,
     role_head_words,
+    role_lead_phrases,
     split_compound,
     stem_en,
     stem_sv,
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 
 MENTIONS_ABOUT = 2  # passages with a practical topic's word that make the documents about it
 DENSE_MAX_CHARS = 1000  # about 250 tokens: enough for any question, and a bounded cost
+LEAD_WORDS = 12  # a passage's first words, where it says whom it addresses ("Har du dessutom ett uppdrag som chef")
 _LONG_RUN = re.compile(rf"\S{{{MAX_STEM + 1},}}")
 
 
@@ -91,7 +93,7 @@ class Tuning:
     w_head: float = 0.15  # the share of the question's words in the passage's section heading
     abst_topic: float = 3.015
     abst_agree: float = 0.0
-    w_role_head: float = 0.3  # a section whose heading names the asker's role ("... av chefer och ledare")
+    w_role_head: float = 0.5  # a section whose heading names the asker's role ("... av chefer och ledare")
 
 
 @dataclass(slots=True)
@@ -164,8 +166,18 @@ class Retriever:
                 [i for i, p in enumerate(corpus.passages) if p.org == org], dtype=np.int64
             )
         heads = [fold(normalize(p.section)) for p in corpus.passages]
-        self._role_head = {  # 1.0 for a passage whose section heading names the role ("... av chefer och ledare")
-            role: np.array([float(any(m in h for m in marks)) for h in heads])
+        leads = [
+            " " + " ".join(re.findall(r"\w+", fold(normalize(p.text)))[:LEAD_WORDS]) + " " for p in corpus.passages
+        ]
+        lead_phrases = role_lead_phrases()
+
+        def for_role(head: str, lead: str, role: str, marks: frozenset[str]) -> float:
+            return float(any(m in head for m in marks) or any(x in lead for x in lead_phrases.get(role, ())))
+
+        # 1.0 for a passage whose section heading names the role ("... av chefer och ledare"), or whose
+        # first words address it ("Har du dessutom ett uppdrag som chef ...")
+        self._role_head = {
+            role: np.array([for_role(h, lead, role, marks) for h, lead in zip(heads, leads, strict=True)])
             for role, marks in role_head_words().items()
         }
         self._no_role_head = np.zeros(len(corpus.passages))
@@ -406,7 +418,7 @@ class Retriever:
             agree = 0.5 * (int(sub[int(np.argmax(dense[sub]))]) == top_row) + 0.5 * (
                 int(sub[int(np.argmax(lexical[sub]))]) == top_row
             )
-        uncovered = self._uncovered(qc.words, rows, qc.terms, lang)
+        uncovered = self._uncovered(qc.words, rows, self._own_terms(text, qc.terms), lang)
         if not concepts or not hits or uncovered:
             abstain = True
         elif decisive:
@@ -469,6 +481,17 @@ class Retriever:
         parts = split_compound(word, lx.sv_vocab) if len(word) >= 7 else []
         return bool(parts) and all(about(p) for p in parts)
 
+    def _own_terms(self, text: str, terms: dict[int, set[str]]) -> dict[int, set[str]]:
+        """The question's terms per concept that a Swedish passage could contain, with the documents' words
+        its everyday words stand for (`lexicon.yaml`: "gym" -> friskvård), so English is judged the same."""
+        means = " ".join(m for exp in self.lexicon.expand(text) for m in exp.means)
+        if not means:
+            return terms
+        out = {ci: set(ts) for ci, ts in terms.items()}
+        for ci, ts in self.topics.concepts.own_terms(means, "sv").items():
+            out.setdefault(ci, set()).update(ts)
+        return out
+
     def _uncovered(self, words: dict[int, float], rows: np.ndarray, terms: dict[int, set[str]], lang: str) -> list[int]:
         """The question's concepts (named by its words) that decide it is not answered here: all of
         them when none is covered; a practical matter (sick leave, pay dates) when no covered concern
@@ -479,7 +502,14 @@ class Retriever:
         covered = {ci: v for ci, v in words.items() if tp.covered(rows, ci, terms.get(ci), lang)}
         if not covered:
             return list(words)
-        best_concern = max([v for ci, v in covered.items() if tp.kinds[ci] != "practical"], default=0.0)
+        concerns = {ci: v for ci, v in covered.items() if tp.kinds[ci] != "practical"}
+        best_concern = max(concerns.values(), default=0.0)
+        # a concern the documents name in the question's own words ("friskvård" for "friskvårdsbidrag")
+        # outweighs a practical matter named as strongly: the passage that has the word is the answer
+        own = [v for ci, v in concerns.items() if terms.get(ci) and any(terms[ci] & tp.terms[r] for r in rows)]
+        specific = max(own, default=0.0)
         return [
-            ci for ci, v in words.items() if ci not in covered and tp.kinds[ci] == "practical" and v >= best_concern
+            ci
+            for ci, v in words.items()
+            if ci not in covered and tp.kinds[ci] == "practical" and v >= best_concern and v > specific
         ]

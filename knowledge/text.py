@@ -154,3 +154,14 @@ def role_head_words() -> dict[str, frozenset[str]]:
     """Per role, the heading words (`text.yaml`: role_head_<role>) that mark a section written for it."""
     prefix = "role_head_"
     return {k.removeprefix(prefix): frozenset(map(fold, v)) for k, v in _data().items() if k.startswith(prefix)}
+
+
+def role_lead_phrases() -> dict[str, tuple[str, ...]]:
+    """Per role, the phrases (`text.yaml`: role_lead_<role>) by which a passage's first words address it,
+    folded and padded for a whole-word test."""
+    prefix = "role_lead_"
+    out: dict[str, tuple[str, ...]] = {}
+    for k, v in _data().items():
+        if k.startswith(prefix):
+            out[k.removeprefix(prefix)] = tuple(f" {fold(normalize(x))} " for x in v)
+    return out

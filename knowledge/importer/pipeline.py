@@ -46,6 +46,10 @@ def build(source: Source, vocab: Vocabulary) -> Draft:
     if title_only:
         first = next(u for u in us if u.kind == "head")
         us.remove(first)
+    elif title:
+        heads = [u for u in us if u.kind == "head"]
+        if sum(u.level == heads[0].level for u in heads) > 1:
+            title = ""  # the first of several sections ("Syfte", "Bakgrund"), not the document's name
     return Draft(source.title or title, find_date(source) or source.date, us, report)
 
 
