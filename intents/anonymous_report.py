@@ -56,7 +56,7 @@ def _words() -> dict[str, tuple[str, ...]]:
         k: tuple(fold(normalize(str(w))) for w in data[k])
         for k in ("starts", "send_words", "discard_words", "rewrite_words", "cancel_words", "negations")
     }
-    for k in ("secrecy", "reporting", "wish", "whistleblowing"):
+    for k in ("secrecy", "reporting", "wish", "whistleblowing", "earlier", "answers"):
         out[k] = tuple(fold(normalize(str(w))) for w in data["own_words"][k])
     return out
 
@@ -84,9 +84,20 @@ def available(ctx: Context) -> bool:
     return bool(routing and routing.channels.get("whistleblower"))
 
 
+def returning(text: str) -> bool:
+    """True when someone asks how to see what became of a report they sent ("I sent in a report a while ago,
+    how do I see if someone answered?"): words of an earlier report together with words of answers."""
+    from intents import involved
+
+    t = _folded(text)
+    w = _words()
+    earlier = any(f" {e}" in t for e in w["earlier"]) and any(f" {a}" in t for a in w["answers"])
+    return earlier and not involved.parties(text)
+
+
 def matches(ctx: Context) -> bool:
     secret = CODE.search(ctx.text) or passphrase_in(ctx.text)
-    return bool(secret) or asks_to_report(ctx.text)
+    return bool(secret) or asks_to_report(ctx.text) or returning(ctx.text)
 
 
 def takes_by_meaning(ctx: Context) -> bool:
@@ -95,10 +106,20 @@ def takes_by_meaning(ctx: Context) -> bool:
     one's own pay, a rude colleague); that message gets its routing answer instead."""
     routing = ctx.bot.routing.orgs.get(ctx.org)
     topics = subject_topics(ctx)
-    if not topics or topics[0] in ANONYMOUS_REPORT_TOPICS:
+    if not topics:
+        return not hr_matter(ctx)
+    if topics[0] in ANONYMOUS_REPORT_TOPICS:
         return True
     rule = routing.rule(topics[0], ctx.answer_role) if routing else None
     return rule is None or "anonymous_report" in rule.offer
+
+
+def hr_matter(ctx: Context) -> bool:
+    """True when what a report would be about is a practical HR matter (a colleague's sick leave, one's pay,
+    working hours): what the whistleblower function is not for."""
+    concepts = ctx.bot.retriever.topics.concepts
+    named = concepts.match(subject(ctx.text), ctx.lang, question=True)
+    return any(concepts.concepts[ci].kind == "practical" for ci in named)
 
 
 def names_function(text: str) -> bool:
@@ -180,6 +201,9 @@ async def handle(ctx: Context) -> list[Reply]:
         return await report_login.login(ctx, code.group(0).upper(), PASSPHRASE.search(ctx.text))
     if passphrase_in(ctx.text):
         return await report_login.passphrase_alone(ctx)
+    if returning(ctx.text):  # how to read the answers: with the code and passphrase, never a new report
+        begin(ctx, "login")
+        return [reply(ctx, say(NAME, "how_to_return", ctx.lang))]
     t = _folded(ctx.text)
     command = any(t.strip() == s or t.startswith(f" {s} ") for s in _words()["starts"])
     if not command and not takes_by_meaning(ctx):
@@ -189,6 +213,15 @@ async def handle(ctx: Context) -> list[Reply]:
 
         return await report_concern.handle(ctx)
     return await start(ctx)
+
+
+def _only_code(text: str) -> bool:
+    """The message is a case code (and perhaps its passphrase), with at most a word or two around it."""
+    code = CODE.search(text)
+    if code is None:
+        return False
+    rest = PASSPHRASE.sub(" ", text.replace(code.group(0), " "))
+    return len(rest.split()) <= 2
 
 
 def _said(text: str, key: str) -> bool:
@@ -223,6 +256,11 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
         return [reply(ctx, say(NAME, "cancelled", ctx.lang))]
     if step in report_login.STEPS:
         return await report_login.on_text(ctx, step)
+    if step in ("write", "review") and _only_code(text):
+        end(ctx)  # a case code is a login, never a report (nor an addition to one)
+        code = CODE.search(text)
+        assert code is not None
+        return await report_login.login(ctx, code.group(0).upper(), PASSPHRASE.search(text))
     if step == "write":
         return [await _take_report(ctx, text)]
     if step == "review":

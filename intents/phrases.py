@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,4 +25,12 @@ def say(name: str, key: str, lang: str, **values: object) -> str:
     text = table.get(key) if isinstance(table, dict) else None
     if text is None:
         text = (data.get("sv") or {}).get(key, key)
-    return str(text).format(**values) if values else str(text)
+    if not values:
+        return str(text)
+    # a value that begins a sentence begins it with a capital ("{org}s dokument ..." -> "Kommunens dokument ...")
+    marked = _SENTENCE_START.sub(lambda m: f"{m.group(1)}\x00{m.group(2)}", str(text))
+    return _MARK.sub(lambda m: m.group(1).upper(), marked.format(**values)).replace("\x00", "")
+
+
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)(\{\w+\})")
+_MARK = re.compile(r"\x00(.)", re.S)

@@ -160,7 +160,8 @@ def no_documents_for_role(ctx: Context) -> Reply:
     """An organisation with no document for the asker's role says so, instead of claiming rules it lacks."""
     from intents import profile  # profile imports this module
 
-    names = {"org": org_name(ctx.org, "sv"), "org_en": _capital(org_name(ctx.org, "en"))}
+    sv = org_name(ctx.org, "sv")
+    names = {"org": sv, "org_cap": _capital(sv), "org_en": _capital(org_name(ctx.org, "en"))}
     text = say(NAME, "no_docs_for_role", ctx.lang, role=profile.role_name(ctx.answer_role, ctx.lang), **names)
     return Reply(text=text, intent="out_of_scope", lang=ctx.lang, abstained=True)
 

@@ -162,6 +162,11 @@ async def handle(ctx: Context) -> list[Reply]:
         )
     if "anonymous_report" in rule.offer and anonymous_report.available(ctx) and not unclear:
         reply = replace(reply, choices=(*reply.choices, anonymous_report.offer(ctx.lang)))
+    if not rule.answers and not reply.choices:
+        # the documents say nothing of it (general advice only): said plainly, a question they do not answer
+        if ctx.bot.settings.record_questions:
+            policy_answer.note_unanswered(ctx)
+        return [replace(reply, abstained=True)]
     replies = [await policy_answer.with_feedback(ctx, reply)]
     if routing is not None and routing.depends_on_role(rule.topic):
         ask = await profile.ask_role_once(ctx)

@@ -36,7 +36,7 @@ from intents.report_flow import (
 if TYPE_CHECKING:
     from bot.core import Bot, Context
 
-STEPS = ("passphrase", "code", "case", "add", "add_review")
+STEPS = ("login", "passphrase", "code", "case", "add", "add_review")
 CHOICES = ("add", "add_yes", "done")
 
 
@@ -87,10 +87,19 @@ async def passphrase_alone(ctx: Context) -> list[Reply]:
     return [reply(ctx, say(NAME, "ask_code", ctx.lang))]
 
 
-async def on_text(ctx: Context, step: str) -> list[Reply]:
-    """Text at one of the follow-up's steps."""
+async def on_text(ctx: Context, step: str) -> list[Reply] | None:
+    """Text at one of the follow-up's steps; None when, told how to return to a case, the person says
+    something else (then handled as any message)."""
     state = flow(ctx)
     text = ctx.text
+    if step == "login":  # told how to read a case's answers: the code (and passphrase) are expected
+        code = CODE.search(text)
+        if code is not None:
+            return await login(ctx, code.group(0).upper(), passphrase_in(text.replace(code.group(0), " ")))
+        if passphrase_in(text):
+            return await passphrase_alone(ctx)
+        end(ctx)
+        return None
     if step == "passphrase":
         if typed_in_chat(ctx):
             return [reply(ctx, say(NAME, "passphrase_not_in_chat", ctx.lang), ask="passphrase", error=True)]

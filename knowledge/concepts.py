@@ -32,6 +32,7 @@ class Concept:
     label: dict[str, str]
     situations: tuple[str, ...]
     report: bool = False
+    broader: str = ""  # a concept it is part of (gifts -> corruption): its words stand in where none of its own are
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,11 @@ class _Table:
         return frozenset(out)
 
 
+def _kept(w: str) -> bool:
+    """Whether a word of a text (or of a term) is matched: not a letter alone, not a short function word."""
+    return len(w) > 1 and (len(w) > 3 or not is_stop(w))
+
+
 class Concepts:
     """The concepts of the domain and their terms, per language; `match` tags a text with them."""
 
@@ -129,16 +135,18 @@ class Concepts:
                     label={str(k): str(v) for k, v in dict(e.get("label") or {}).items()},
                     situations=tuple(str(x) for x in e.get("situations") or ()),
                     report=bool(e.get("report")),
+                    broader=str(e.get("broader") or ""),
                 )
             )
             raw_terms = [(lang, False, str(t)) for lang in ("sv", "en") for t in e.get(lang) or ()]
             raw_terms += [(lang, True, str(t)) for t in e.get("ask") or () for lang in ("sv", "en")]
             for ti, (lang, ask_only, raw) in enumerate(raw_terms):
-                tws = [_term_word(x, lang, auto=not ask_only) for x in raw.split()]
+                parts = raw.split()
+                tws = [_term_word(x, lang, auto=not ask_only) for x in parts]
                 self._info[(ci, ti)] = (ask_only, len(tws), sum(len(t.stem) for t in tws))
                 self.term_text[(ci, ti)] = raw
                 self.term_lang[(ci, ti)] = lang
-                for j, (tw, w) in enumerate(zip(tws, raw.split(), strict=True)):
+                for j, (tw, w) in enumerate(zip(tws, parts, strict=True)):
                     self._tables[lang].add(tw, (ci, ti, j), normalize(w))
         self.by_id = {c.id: i for i, c in enumerate(self.concepts)}
 
@@ -188,6 +196,13 @@ class Concepts:
             out[ci] = float(n)
         return out
 
+    def spans(self, text: str, lang: str = "sv") -> dict[int, set[int]]:
+        """Per concept, the positions of the question's words that name it."""
+        out: dict[int, set[int]] = {}
+        for (ci, _ti), (a, b) in self._found(text, lang, True).items():
+            out.setdefault(ci, set()).update(range(a, b))
+        return out
+
     def own_terms(self, text: str, lang: str = "sv", passages: str = "sv") -> dict[int, set[str]]:
         """Per concept, the terms a question names that a passage (in language `passages`) could also
         contain: not slang, not the other language's words."""
@@ -208,7 +223,9 @@ class Concepts:
 
     def _found(self, text: str, lang: str, question: bool) -> dict[tuple[int, int], tuple[int, int]]:
         """The (concept, term) pairs the text names, each with the words it spans (start, end)."""
-        ws = [w for w in words(text) if len(w) > 1 and (len(w) > 3 or not is_stop(w))]
+        # phrases are matched on all the words ("när kommer lönen", "in i väggen"); a term of one word only
+        # on a word that carries meaning (not a letter alone, not a short function word)
+        ws = words(text)
         found: dict[tuple[int, int], tuple[int, int]] = {}
         for tlang in (lang, "en" if lang == "sv" else "sv") if question else (lang,):
             hits = [self._hits(w, tlang) for w in ws]
@@ -217,6 +234,8 @@ class Concepts:
                     if j != 0 or (ci, ti) in found:
                         continue
                     ask_only, n, length = self._info[(ci, ti)]
+                    if n == 1 and not _kept(ws[i]):
+                        continue
                     if ask_only and not question:
                         continue
                     if tlang != lang and length < 5:

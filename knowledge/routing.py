@@ -42,6 +42,7 @@ class Rule:
     rests_on: tuple[Passage, ...]
     offer: tuple[str, ...] = ()
     named: bool = True  # False: the organisation's documents name no one to tell about this topic
+    answers: bool = True  # False: ... nor say anything about it (a routing file's general advice): a decline
     derived: bool = False  # found in the text (knowledge/whom.py), not written in a routing file
 
 
@@ -128,6 +129,8 @@ class Routing:
                             str(r["en"]).strip(),
                             passages,
                             tuple(r.get("offer") or ()),
+                            named=bool(r.get("answers", True)),
+                            answers=bool(r.get("answers", True)),
                         )
                     )
             orgs[org] = OrgRouting(org, tuple(topics), tuple(rules), dict(data.get("channels") or {}))

@@ -644,6 +644,32 @@ def test_typing_the_send_label_sends_the_reviewed_report(cli: Cli) -> None:
     assert draft in admin(cli, "case", "show", code, "--key", secret_key(cli)).stdout
 
 
+def test_asking_to_discard_in_a_sentence_at_review_asks_first_then_discards(cli: Cli) -> None:
+    lines = ["report anonymously", "The caretaker Olvar Qwint sells the school's copper pipes to a scrapyard.",
+             "actually no. discard it", "yes"]  # fmt: skip
+    _, replies = talk(cli, lines, "--user", "hedda")
+    assert "Do you want to discard the report?" in replies[2], replies[2]
+    assert "The report is discarded. Nothing was stored." in replies[3], replies[3]
+    assert not any(CODE.search(r) for r in replies), "nothing was sent"
+    assert b"Qwint" not in b"".join(f.read_bytes() for f in cli.home.rglob("*") if f.is_file())
+
+
+def test_a_reporter_asking_how_to_read_answers_is_asked_for_code_and_passphrase_not_a_new_report(cli: Cli) -> None:
+    lines = ["hi, I sent in a report a while ago, how do I see if someone answered?", "VB-9TXC-3MKQ",
+             "lingonberry-tractor-ninety"]  # fmt: skip
+    _, replies = talk(cli, lines, "--user", "ivar")
+    assert "case code (VB-XXXX-XXXX) and the passphrase" in replies[0], replies[0]
+    assert "Write your report" not in replies[0]
+    assert "Type the passphrase for case VB-9TXC-3MKQ" in replies[1], "in the conversation's language"
+    assert "passphrase is wrong" in replies[2], replies[2]
+
+
+def test_a_case_code_typed_where_the_report_was_expected_is_a_login(cli: Cli) -> None:
+    _, replies = talk(cli, ["/anmäl", "VB-7HQW-2KDM"], "--user", "jonna")
+    assert "lösenfrasen för ärende VB-7HQW-2KDM" in replies[1], replies[1]
+    assert "Vill du skicka den?" not in replies[1], "a case code is not taken as the report"
+
+
 # -- 7. deadlines and retention, with a controlled clock ---------------------------------------------
 
 

@@ -290,7 +290,8 @@ def test_route_names_the_channel_and_cites_the_rule(routed, org: str, role: str,
     exp = EXPECT[(org, role)][topic]
     where = case_id(org, role, topic, lang)
     assert out["intent"] == "report_concern", f"{where}: {out['intent']}\n{out['text']}"
-    assert out["abstained"] is False
+    # kommun's documents say nothing of these matters: its routing file's general advice is a decline
+    assert out["abstained"] is (org == "kommun"), where
     assert out["lang"] == lang, where
     first = out["citations"][0]
     assert first["doc"] == exp["doc"], f"{where}: first citation is {first['doc']}"
@@ -332,10 +333,11 @@ def test_chat_transcript_routes_for_org_and_role(cli: Cli, routed, org: str, rol
         # the chat quotes the same passage the JSON answer cites first
         passage = routed[case_id(org, role, topic, lang)]["citations"][0]["text"]
         assert quoted(passage) in reply, f"{where}: passage not quoted\n{reply}"
-        # the role is known, so the bot does not ask for it; a routing answer offers feedback
+        # the role is known, so the bot does not ask for it; a routing answer offers feedback (a decline not)
         assert "Är du anställd/chef eller förtroendevald" not in reply
         assert "Are you an employee/manager or an elected official" not in reply
-        assert ("Hjälpte det?" if lang == "sv" else "Did that help?") in reply, where
+        asks_feedback = ("Hjälpte det?" if lang == "sv" else "Did that help?") in reply
+        assert asks_feedback is (org != "kommun"), f"{where}: a decline asks no feedback\n{reply}"
 
 
 # -- no cross-organisation channels, and no routing for what is not a routing question --------------

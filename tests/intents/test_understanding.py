@@ -82,7 +82,7 @@ def test_a_wrong_passphrase_of_another_shape_is_refused_not_asked_for_again(cli:
     replies = transcript(cli, ["I got case VB-3KDP-8WRT earlier, did anyone answer?", "moss-lantern-quartz-elk"],
                          "--org", "vasteras", "--user", "u11")  # fmt: skip
     assert "passphrase" in replies[0].lower(), replies[0]
-    assert "not right" in replies[1], replies[1]
+    assert "passphrase is wrong" in replies[1], replies[1]
 
 
 def test_a_passphrase_named_in_a_sentence_is_taken_as_one_and_not_kept(cli: Cli) -> None:
@@ -104,3 +104,48 @@ def test_a_manager_asking_what_is_expected_of_them_gets_the_managers_section(cli
     (reply,) = transcript(cli, ["vad förväntas av mig enligt bemötandekoden?"],
                           "--org", "vasteras", "--role", "manager", "--user", "u14")  # fmt: skip
     assert "arbetsgivarrepresentant" in reply, reply
+
+
+def test_a_role_in_brackets_with_a_negation_is_read_in_an_organisation_without_its_documents(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["I'm on the council (elected, not staff). does ur policy say anything about how"
+                                " we should treat the officials?"], "--org", "kommun", "--user", "u15")  # fmt: skip
+    assert "nothing about elected officials here" in reply, reply
+    assert "Employee policy" not in reply, "no employee rule quoted for a politician"
+
+
+def test_a_short_follow_up_keeps_the_topic(cli: Cli) -> None:
+    replies = transcript(cli, ["do i really have to do yearly 1on1s w everyone on my team?", "and the salary stuff?"],
+                         "--org", "alingsas", "--role", "manager", "--user", "u16")  # fmt: skip
+    assert "genomför du årligen medarbetarsamtal" in replies[0], replies[0]
+    assert "lönesättningen" in replies[1] and "do not answer" not in replies[1], replies[1]
+
+
+def test_an_english_follow_up_about_oneself_gets_the_rule_for_oneself_in_english(cli: Cli) -> None:
+    replies = transcript(cli, ["pretty sure a coworker is high at work sometimes, who do i tell",
+                               "and what if it's me who's got a problem with booze?"],
+                         "--org", "vasteras", "--role", "employee", "--user", "u17")  # fmt: skip
+    assert "inte själv komma påverkad" in replies[1], replies[1]
+    assert "Så här står det" not in replies[1] and "Did that help?" in replies[1], "the answer stays in English"
+
+
+def test_a_name_inside_the_message_does_not_hide_the_topic(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["en kollega på avdelningen, Bengtolof Sjöqvist, verkar ha druckit innan passet,"
+                                " vem säger jag till"], "--org", "vasteras", "--role", "employee",
+                          "--user", "u18")  # fmt: skip
+    assert "meddela din chef" in reply, reply
+
+
+def test_the_whistleblower_function_named_for_a_colleagues_sick_leave_starts_no_report(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["ska jag visselblåsa om att min kollega alltid sjukskriver sig på fredagar?"],
+                          "--org", "vasteras", "--role", "employee", "--user", "u19")  # fmt: skip
+    assert "HR-frågor kopplade till enskilda medarbetare" in reply and "Prata i första hand med din chef" in reply
+    assert "Skriv din rapport" not in reply and "Anonym rapport via boten" not in reply, reply
+
+
+def test_wellness_is_answered_where_the_documents_name_it_and_declined_where_not(cli: Cli) -> None:
+    (yes,) = transcript(cli, ["finns det friskvårdsbidrag?"], "--org", "alingsas", "--role", "employee",
+                        "--user", "u20")  # fmt: skip
+    assert "regelbunden friskvård" in yes, yes
+    (no,) = transcript(cli, ["kan man träna en timme på arbetstid nån gång i veckan?"], "--org", "vasteras",
+                       "--role", "employee", "--user", "u21")  # fmt: skip
+    assert "friskvård" in no and ">" not in no, "declined, naming the matter, with no quote"

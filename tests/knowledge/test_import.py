@@ -203,6 +203,18 @@ def test_html_main_content_only(tmp_path: Path) -> None:
         assert chrome not in body
 
 
+def test_markdown_whose_first_heading_is_one_of_its_sections_is_titled_by_its_file(tmp_path: Path) -> None:
+    f = tmp_path / "alkohol_policy.md"
+    f.write_text("# Syfte\n\nPolicyn gäller alla.\n\n# Regler\n\nIngen alkohol i lokalen.\n", encoding="utf-8")
+    out = tmp_path / "corpus"
+    r = _cli(tmp_path, str(f), "--org", "exempelby", "--out", str(out), "--no-index")
+    assert r.returncode == 0, str(r)
+    doc = out / "exempelby" / "exempelby-alkohol-policy.md"
+    front, body = _front(doc), _body(doc)
+    assert front["title"] == "alkohol policy", front
+    assert "# Syfte" in body and "Policyn gäller alla." in body, "the first section stays a section"
+
+
 def test_text_export_repairs_each_reported_with_its_line(tmp_path: Path) -> None:
     f = tmp_path / "policy.txt"
     f.write_text(RAW, encoding="utf-8")
