@@ -108,7 +108,9 @@ def test_json_intent_names_the_intent_used_across_a_mixed_batch(cli: Cli) -> Non
         by_intent.setdefault(o["intent"], []).append(o)
     # the intent agrees with what the answer is
     for o in by_intent["report_concern"] + by_intent["policy_answer"]:
-        assert o["abstained"] is False and o["citations"], o
+        assert o["citations"], o
+        # kommun's documents say nothing of the matter: its general advice is a decline (citing its passage)
+        assert o["abstained"] is (o is outs[9]), o
     for o in by_intent["out_of_scope"]:
         assert o["abstained"] is True and o["citations"] == [], o
     for o in by_intent["greeting"] + by_intent["help"] + by_intent["thanks"]:
