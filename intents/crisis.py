@@ -24,24 +24,33 @@ def _folded(text: str) -> str:
     return " " + " ".join(cleaned.split()) + " "
 
 
+def _padded(w: str) -> str:
+    """A word padded for matching: ' word ' for a whole word, ' word' for a prefix (`word*`)."""
+    return _folded(w.rstrip("*")).rstrip() if w.endswith("*") else _folded(w)
+
+
 @cache
-def _kinds() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Per kind, its words padded for matching: ' word ' for whole words, ' word' for a prefix (`word*`)."""
+def _kinds() -> tuple[tuple[str, tuple[str, ...], tuple[tuple[tuple[str, ...], ...], ...]], ...]:
+    """Per kind, its words, and its `together` groups: each group a list of alternatives per part, every
+    part of which must be in the message ("tabletter" and "ikväll"), in any order."""
     out = []
     for kind, data in load(NAME)["kinds"].items():
-        words = []
-        for w in data["words"]:
-            w = str(w)
-            words.append(_folded(w.rstrip("*")).rstrip() if w.endswith("*") else _folded(w))
-        out.append((kind, tuple(words)))
+        words = tuple(_padded(str(w)) for w in data["words"])
+        groups = tuple(
+            tuple(tuple(_padded(str(a)) for a in str(part).split("|")) for part in group)
+            for group in data.get("together") or ()
+        )
+        out.append((kind, words, groups))
     return tuple(out)
 
 
 def kind(text: str) -> str | None:
     """'suicide', 'selfharm', 'violence' or 'danger' when the message is about one, else None."""
     t = _folded(text)
-    for k, words in _kinds():
+    for k, words, groups in _kinds():
         if any(w in t for w in words):
+            return k
+        if any(all(any(a in t for a in part) for part in group) for group in groups):
             return k
     return None
 

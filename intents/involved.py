@@ -42,6 +42,8 @@ def _parties() -> tuple[tuple[str, tuple[str, ...]], ...]:
 def parties(text: str) -> list[str]:
     """The kinds of people the message is about, most specific first ('manager', 'member', ...)."""
     t = _folded(text)
+    for own in _data()["own_words"]:  # "min egen chef", "my own boss": the person is the same
+        t = t.replace(f" {_folded(own).strip()} ", " ")
     found: list[str] = []
     for kind, words in _parties():
         if any(w in t for w in words):

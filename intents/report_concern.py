@@ -151,6 +151,10 @@ async def handle(ctx: Context) -> list[Reply]:
         reply = _for_target(ctx, rule, reply, target)
     elif involved.is_receiver(ctx.answer_role, found):
         reply = _for_receiver(ctx, rule, reply)
+    # the function named for what it is not for ("anmäla via visselblåsarfunktionen att ventilationen är
+    # trasig"): the routing answer, and what the function is not for
+    misnamed = anonymous_report.names_function(ctx.text) and rule.topic not in ANONYMOUS_REPORT_TOPICS
+    unclear = unclear or misnamed
     not_for = routing.rule(NOT_FOR_TOPIC, ctx.answer_role) if (unclear and routing) else None
     if not_for is not None and not_for.rests_on[0].id != rule.rests_on[0].id:
         p = not_for.rests_on[0]

@@ -149,3 +149,24 @@ def test_wellness_is_answered_where_the_documents_name_it_and_declined_where_not
     (no,) = transcript(cli, ["kan man träna en timme på arbetstid nån gång i veckan?"], "--org", "vasteras",
                        "--role", "employee", "--user", "u21")  # fmt: skip
     assert "friskvård" in no and ">" not in no, "declined, naming the matter, with no quote"
+
+
+def test_my_own_group_leader_as_the_one_involved_gets_what_else_the_code_says(cli: Cli) -> None:
+    replies = transcript(cli, ["en ledamot från ett annat parti kallade mig lilla gumman på nämndmötet igår. igen.",
+                               "och om det är min egen gruppledare som säger så?"],
+                         "--org", "vasteras", "--role", "elected", "--user", "u22")  # fmt: skip
+    assert "partikollega" in replies[1], replies[1]
+
+
+def test_the_function_named_for_a_work_environment_matter_says_what_it_is_not_for(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["tänkte anmäla via visselblåsarfunktionen att det är 31 grader på kontoret och"
+                                " ventilationen varit trasig sen maj"], "--org", "vasteras", "--role", "employee",
+                          "--user", "u23")  # fmt: skip
+    assert "till din chef" in reply and "ska inte användas för generella synpunkter" in reply, reply
+    assert "Anonym rapport via boten" not in reply and "Skriv din rapport" not in reply, reply
+
+
+def test_a_lukewarm_yes_in_the_check_moves_on(cli: Cli) -> None:
+    replies = transcript(cli, ["can we do the four questions", "yes", "i guess"],
+                         "--org", "vasteras", "--role", "employee", "--user", "u24")  # fmt: skip
+    assert "Question 3 of 4" in replies[2], replies[2]
