@@ -13,7 +13,6 @@ Order of decisions for one message:
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -36,7 +35,7 @@ from intents.phrases import say
 from intents.profile import adopt_stated_role
 from knowledge.retrieval import Retriever, SearchResult
 from knowledge.routing import Routing
-from knowledge.text import detect_lang
+from knowledge.text import NAME_INSIDE, detect_lang
 
 log = logging.getLogger(__name__)
 MEMO_SIZE = 10_000  # conversations with something held in memory at once
@@ -218,12 +217,9 @@ class Bot:
         return replies
 
 
-_NAME = re.compile(r"(?<=\w )[A-ZÅÄÖ][\wåäöÅÄÖ-]*")
-
-
 def _without_names(text: str) -> str:
     """The text without capitalised words inside it (place and organisation names), for telling its language."""
-    rest = _NAME.sub(" ", text)
+    rest = NAME_INSIDE.sub(" ", text)
     return rest if len(rest.split()) >= 2 else text
 
 

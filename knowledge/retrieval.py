@@ -30,6 +30,7 @@ from knowledge.index import DenseIndex, FieldIndex, LexicalIndex
 from knowledge.lexicon import Lexicon, Scope
 from knowledge.text import (
     MAX_STEM,
+    NAME_INSIDE,
     content_words,
     detect_lang,
     fold,
@@ -49,7 +50,6 @@ from knowledge.vectors import Progress, VectorStore
 log = logging.getLogger(__name__)
 
 MENTIONS_ABOUT = 2  # passages with a practical topic's word that make the documents about it
-_NAME_INSIDE = re.compile(r"(?<=\w[ ,] )[A-ZÅÄÖ][\wåäöÅÄÖ-]*|(?<=\w )[A-ZÅÄÖ][\wåäöÅÄÖ-]*")
 DENSE_MAX_CHARS = 1000  # about 250 tokens: enough for any question, and a bounded cost
 LEAD_WORDS = 12  # a passage's first words, where it says whom it addresses ("Har du dessutom ett uppdrag som chef")
 _LONG_RUN = re.compile(rf"\S{{{MAX_STEM + 1},}}")
@@ -245,7 +245,7 @@ class Retriever:
         concepts: dict[str, _Concept] = {}
         # a name inside the message ("en kollega, Bengtolof Sjöqvist, ...") says nothing about the topic: a
         # capitalised word after another word that the documents do not know is not a concept of the question
-        names = {fold(n.lower()) for n in _NAME_INSIDE.findall(text)} - self._known
+        names = {fold(n.lower()) for n in NAME_INSIDE.findall(text)} - self._known
         for w in content_words(text):
             if fold(w) in names:
                 continue
@@ -311,7 +311,7 @@ class Retriever:
 
     def _without_names(self, text: str) -> str:
         """The text without the names inside it that the documents do not know (see `_concepts`)."""
-        out = _NAME_INSIDE.sub(lambda m: m.group(0) if fold(m.group(0).lower()) in self._known else "", text)
+        out = NAME_INSIDE.sub(lambda m: m.group(0) if fold(m.group(0).lower()) in self._known else "", text)
         return out if out.split() else text
 
     def _weights(self, concepts: list[_Concept]) -> list[float]:

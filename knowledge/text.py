@@ -22,6 +22,9 @@ import snowballstemmer
 from knowledge.yamlio import load as load_yaml
 
 _WORD = re.compile(r"[0-9a-zåäöéüæø]+", re.I)
+# a capitalised word after another word (or a comma), inside a message: a name ("en kollega, Bengtolof
+# Sjöqvist, ...", "I'm a councillor in Västerås"), which says nothing of the topic or the language
+NAME_INSIDE = re.compile(r"(?<=\w[ ,] )[A-ZÅÄÖ][\wåäöÅÄÖ-]*|(?<=\w )[A-ZÅÄÖ][\wåäöÅÄÖ-]*")
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
 
 
