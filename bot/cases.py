@@ -12,7 +12,6 @@ The database file alone therefore reveals no report text and no answer.
 
 from __future__ import annotations
 
-import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ import nacl.utils
 
 from bot.audit import Audit
 from bot.case_queue import PostQueue
+from bot.case_secrets import MEM, OPS, as_typed, kdf, new_code, new_passphrase
 from bot.keys import CaseError, Keys
 from bot.migrate import migrate
 
@@ -47,9 +47,6 @@ CREATE TABLE IF NOT EXISTS case_reminders (code TEXT NOT NULL, kind TEXT NOT NUL
 STEPS = [SCHEMA]  # schema versions (bot/migrate.py): append a step to change a table, never edit one
 
 STATUSES = ("received", "acknowledged", "feedback_given", "closed")
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-OPS = nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE
-MEM = nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE
 MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
 
@@ -74,24 +71,6 @@ class CaseInfo:
     feedback: float | None
     closed: float | None
     thread: str | None
-
-
-def new_code() -> str:
-    """A random case code such as 'VB-7K3M-Q9TX' (40 bits; unique in the table)."""
-    raw = "".join(secrets.choice(_ALPHABET) for _ in range(8))
-    return f"VB-{raw[:4]}-{raw[4:]}"
-
-
-def new_passphrase() -> str:
-    """A high-entropy passphrase (5 groups of 5 characters: 125 bits), easy to copy."""
-    raw = "".join(secrets.choice(_ALPHABET.lower()) for _ in range(25))
-    return "-".join(raw[i : i + 5] for i in range(0, 25, 5))
-
-
-def _kdf(passphrase: str, salt: bytes) -> bytes:
-    return nacl.pwhash.argon2id.kdf(
-        nacl.secret.SecretBox.KEY_SIZE, passphrase.encode(), salt, opslimit=OPS, memlimit=MEM
-    )
 
 
 def _seal(key: nacl.public.PublicKey, text: str) -> bytes:
@@ -127,7 +106,7 @@ class Cases:
         passphrase = new_passphrase()
         salt = nacl.utils.random(nacl.pwhash.argon2id.SALTBYTES)
         reporter = nacl.public.PrivateKey.generate()
-        locked = nacl.secret.SecretBox(_kdf(passphrase, salt)).encrypt(bytes(reporter))
+        locked = nacl.secret.SecretBox(kdf(passphrase, salt)).encrypt(bytes(reporter))
         pass_hash = nacl.pwhash.argon2id.str(passphrase.encode(), opslimit=OPS, memlimit=MEM)
         now = self._day()
         for _ in range(10):
@@ -197,7 +176,7 @@ class Cases:
         if locked_until > now:
             raise CaseError("locked")
         try:
-            nacl.pwhash.verify(pass_hash, passphrase.strip().lower().encode())
+            nacl.pwhash.verify(pass_hash, as_typed(passphrase).encode())
         except nacl.exceptions.InvalidkeyError:
             failures += 1
             until = now + LOCK_SECONDS if failures >= MAX_FAILURES else 0
@@ -210,7 +189,7 @@ class Cases:
         if failures:
             await self._db.execute("UPDATE cases SET failures=0 WHERE code=?", (code.upper(),))
             await self._db.commit()
-        box = nacl.secret.SecretBox(_kdf(passphrase.strip().lower(), salt))
+        box = nacl.secret.SecretBox(kdf(as_typed(passphrase), salt))
         return nacl.public.PrivateKey(box.decrypt(locked))
 
     async def _messages(self, code: str, key: nacl.public.PrivateKey, column: str) -> list[tuple[str, float, str]]:

@@ -28,6 +28,7 @@ from intents.report_flow import (
     begin,
     check_report,
     clean,
+    code_in,
     end,
     flow,
     max_chars,
@@ -56,13 +57,25 @@ def _words() -> dict[str, tuple[str, ...]]:
         k: tuple(fold(normalize(str(w))) for w in data[k])
         for k in ("starts", "send_words", "discard_words", "rewrite_words", "cancel_words", "negations")
     }
-    for k in ("secrecy", "reporting", "wish", "whistleblowing", "earlier", "answers"):
+    for k in ("secrecy", "reporting", "wish", "whistleblowing", "earlier", "answers", "unknown_to", "knowing", "later"):
         out[k] = tuple(fold(normalize(str(w))) for w in data["own_words"][k])
     return out
 
 
 def _folded(text: str) -> str:
     return " " + " ".join(fold(normalize(text)).replace("?", " ").replace(",", " ").replace(".", " ").split()) + " "
+
+
+def _near(t: str, firsts: tuple[str, ...], thens: tuple[str, ...], gap: int) -> bool:
+    """True when a phrase of `firsts` is followed, within `gap` words, by one of `thens` (word starts)."""
+    for first in firsts:
+        at = t.find(f" {first} ")
+        while at >= 0:
+            after = " " + " ".join(t[at + len(first) + 2 :].split()[:gap]) + " "
+            if any(f" {x}" in after for x in thens):
+                return True
+            at = t.find(f" {first} ", at + 1)
+    return False
 
 
 def asks_to_report(text: str) -> bool:
@@ -72,7 +85,7 @@ def asks_to_report(text: str) -> bool:
     w = _words()
     if any(t.strip() == s or t.startswith(f" {s} ") for s in w["starts"]):
         return True
-    secret = any(f" {s}" in t for s in w["secrecy"])
+    secret = any(f" {s}" in t for s in w["secrecy"]) or _near(t, w["unknown_to"], w["knowing"], 4)
     if secret and any(f" {r}" in t for r in w["reporting"]):
         return True
     return any(f" {x} " in t for x in w["wish"]) and any(f" {b}" in t for b in w["whistleblowing"])
@@ -91,12 +104,13 @@ def returning(text: str) -> bool:
 
     t = _folded(text)
     w = _words()
-    earlier = any(f" {e}" in t for e in w["earlier"]) and any(f" {a}" in t for a in w["answers"])
+    sent = any(f" {e}" in t for e in w["earlier"]) or any(f" {e}" in t for e in w["later"])
+    earlier = sent and any(f" {a}" in t for a in w["answers"])
     return earlier and not involved.parties(text)
 
 
 def matches(ctx: Context) -> bool:
-    secret = CODE.search(ctx.text) or passphrase_in(ctx.text)
+    secret = code_in(ctx.text) or passphrase_in(ctx.text)
     return bool(secret) or asks_to_report(ctx.text) or returning(ctx.text)
 
 
@@ -145,7 +159,7 @@ def subject_topics(ctx: Context) -> list[str]:
 
 def certain(ctx: Context) -> bool:
     """A case code or a passphrase is never read as anything else."""
-    return bool(CODE.search(ctx.text) or passphrase_in(ctx.text))
+    return bool(code_in(ctx.text) or passphrase_in(ctx.text))
 
 
 def active(ctx: Context) -> bool:
@@ -196,9 +210,9 @@ def _review(ctx: Context, lead: str = "review") -> Reply:
 
 
 async def handle(ctx: Context) -> list[Reply]:
-    code = CODE.search(ctx.text)
+    code = code_in(ctx.text)
     if code:
-        return await report_login.login(ctx, code.group(0).upper(), PASSPHRASE.search(ctx.text))
+        return await report_login.login(ctx, code, _phrase(ctx.text))
     if passphrase_in(ctx.text):
         return await report_login.passphrase_alone(ctx)
     if returning(ctx.text):  # how to read the answers: with the code and passphrase, never a new report
@@ -217,11 +231,17 @@ async def handle(ctx: Context) -> list[Reply]:
 
 def _only_code(text: str) -> bool:
     """The message is a case code (and perhaps its passphrase), with at most a word or two around it."""
-    code = CODE.search(text)
-    if code is None:
-        return False
-    rest = PASSPHRASE.sub(" ", text.replace(code.group(0), " "))
+    found = CODE.search(text)
+    if found is None:
+        return code_in(text) is not None
+    rest = PASSPHRASE.sub(" ", text.replace(found.group(0), " "))
     return len(rest.split()) <= 2
+
+
+def _phrase(text: str) -> str | None:
+    """The passphrase typed beside a case code, if any."""
+    code = code_in(text)
+    return report_login.typed_beside(text, code) if code else None
 
 
 def _said(text: str, key: str) -> bool:
@@ -258,9 +278,9 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
         return await report_login.on_text(ctx, step)
     if step in ("write", "review") and _only_code(text):
         end(ctx)  # a case code is a login, never a report (nor an addition to one)
-        code = CODE.search(text)
+        code = code_in(text)
         assert code is not None
-        return await report_login.login(ctx, code.group(0).upper(), PASSPHRASE.search(text))
+        return await report_login.login(ctx, code, _phrase(text))
     if step == "write":
         return [await _take_report(ctx, text)]
     if step == "review":

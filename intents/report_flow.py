@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 NAME = "anonymous_report"
 PREFIX = "report:"
 CODE = re.compile(r"\bVB-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b", re.I)
+# a case code typed without its prefix ("H3KD-9WQX", "vb 7k3m q9tx"): taken as a code only when the
+# message is little more than that, and the groups hold a digit (so "TACK-SMAK" is not a code)
+_BARE_CODE = re.compile(r"(?<![\w-])(?:VB[\s-]?)?([A-Z0-9]{4})[\s-]([A-Z0-9]{4})(?![\w-])", re.I)
 # the bot's passphrases are five groups of five from a 32-letter alphabet; a mistyped one (a 0 or an 1)
 # is still recognised as a passphrase, so that it is never treated (and kept) as a question
 PASSPHRASE = re.compile(r"(?<![\w-])[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?![\w-])", re.I)
@@ -37,14 +40,32 @@ PASSPHRASE = re.compile(r"(?<![\w-])[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?![\w-])", re
 LOOSE_PASSPHRASE = re.compile(r"^\s*[^\W_]{2,12}(?:[-.][^\W_]{2,12}){2,7}\s*$")
 # ... or such a chain inside a sentence that names it ("min lösenfras är hallon-trappa-moln, vad var koden?")
 _CHAIN = re.compile(r"(?<![\w.-])[^\W_]{2,12}(?:[-.][^\W_]{2,12}){2,7}(?![\w-])")
-_NAMED = re.compile(r"\b(?:lösenfras\w*|lösenord\w*|passfras\w*|passphrase\w*|pass phrase|password)\b", re.I)
+NAMED = re.compile(r"\b(?:lösenfras\w*|lösenord\w*|passfras\w*|passphrase\w*|pass phrase|password)\b", re.I)
+
+
+def code_in(text: str) -> str | None:
+    """The case code in a message as `VB-XXXX-XXXX`: with its prefix anywhere, or without it when the
+    message is the code (and perhaps its passphrase) with at most two words around it; None otherwise."""
+    found = CODE.search(text)
+    if found:
+        return found.group(0).upper()
+    bare = _BARE_CODE.search(text)
+    if bare is None or not any(c.isdigit() for c in bare.group(1) + bare.group(2)):
+        return None
+    rest = text.replace(bare.group(0), " ")
+    phrase = passphrase_in(rest)
+    if phrase is not None:
+        rest = rest.replace(phrase.group(0), " ")
+    if len(rest.split()) > 2:
+        return None
+    return f"VB-{bare.group(1)}-{bare.group(2)}".upper()
 
 
 def passphrase_in(text: str) -> re.Match[str] | None:
     """The passphrase in a message: the bot's kind anywhere, a chain of words as the whole message, or a
     chain of words in a sentence that calls it a passphrase; None when there is none."""
     found = PASSPHRASE.search(text) or LOOSE_PASSPHRASE.match(text)
-    if found is None and _NAMED.search(text):
+    if found is None and NAMED.search(text):
         found = _CHAIN.search(text)
     return found
 

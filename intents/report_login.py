@@ -19,12 +19,13 @@ from bot.types import Choice, Reply
 from intents import answers
 from intents.phrases import load, say
 from intents.report_flow import (
-    CODE,
     NAME,
+    NAMED,
     PREFIX,
     begin,
     check_report,
     clean,
+    code_in,
     end,
     flow,
     max_chars,
@@ -40,7 +41,7 @@ STEPS = ("login", "passphrase", "code", "case", "add", "add_review")
 CHOICES = ("add", "add_yes", "done")
 
 
-async def login(ctx: Context, code: str, phrase: re.Match[str] | None) -> list[Reply]:
+async def login(ctx: Context, code: str, phrase: str | None) -> list[Reply]:
     """Open a case with its code and passphrase; ask for the passphrase when only the code was given."""
     if phrase is None or typed_in_chat(ctx):
         # off the terminal the passphrase goes in the form, never in the chat history
@@ -48,9 +49,11 @@ async def login(ctx: Context, code: str, phrase: re.Match[str] | None) -> list[R
         key = "ask_passphrase_form" if ctx.incoming.platform != "cli" else "ask_passphrase"
         return [reply(ctx, say(NAME, key, ctx.lang, code=code), ask="passphrase")]
     try:
-        key = await ctx.bot.cases.unlock(code, phrase.group(0))
+        key = await ctx.bot.cases.unlock(code, phrase)
     except CaseError as exc:
         end(ctx)
+        if str(exc) != "locked":  # "try again": the next few words typed are tried as the passphrase
+            begin(ctx, "passphrase", code=code, retry=True)
         return [reply(ctx, say(NAME, "locked" if str(exc) == "locked" else "bad_login", ctx.lang))]
     info = await ctx.bot.cases.info(code)
     if info is None:
@@ -77,6 +80,26 @@ async def login(ctx: Context, code: str, phrase: re.Match[str] | None) -> list[R
     return [reply(ctx, "\n\n".join(lines), choices)]
 
 
+def typed_beside(text: str, code: str) -> str | None:
+    """The passphrase typed in a message beside its case code, if any."""
+    if code:
+        text = re.sub(r"(?:VB[\s-]?)?" + re.escape(code[3:]).replace("\\-", "[\\s-]"), " ", text, flags=re.I)
+    found = passphrase_in(text.strip())
+    return found.group(0).strip() if found else None
+
+
+def _typed_phrase(text: str) -> str | None:
+    """What was typed when the passphrase was asked for: a passphrase of any shape, or a few words (tried,
+    and refused like any wrong passphrase); None for a sentence, which is asked again."""
+    found = typed_beside(text, "")
+    if found:
+        return found
+    words = text.split()
+    if not 2 <= len(words) <= 8 or "?" in text or answers.read(text) is not None:
+        return None  # a question, or an answer such as "ok strunt i det", is not a passphrase
+    return " ".join(words)
+
+
 async def passphrase_alone(ctx: Context) -> list[Reply]:
     """A passphrase with no case code: ask for the code (the passphrase stays in memory only)."""
     match = passphrase_in(ctx.text)
@@ -93,9 +116,9 @@ async def on_text(ctx: Context, step: str) -> list[Reply] | None:
     state = flow(ctx)
     text = ctx.text
     if step == "login":  # told how to read a case's answers: the code (and passphrase) are expected
-        code = CODE.search(text)
+        code = code_in(text)
         if code is not None:
-            return await login(ctx, code.group(0).upper(), passphrase_in(text.replace(code.group(0), " ")))
+            return await login(ctx, code, typed_beside(text, code))
         if passphrase_in(text):
             return await passphrase_alone(ctx)
         end(ctx)
@@ -103,14 +126,25 @@ async def on_text(ctx: Context, step: str) -> list[Reply] | None:
     if step == "passphrase":
         if typed_in_chat(ctx):
             return [reply(ctx, say(NAME, "passphrase_not_in_chat", ctx.lang), ask="passphrase", error=True)]
-        # a passphrase of another shape ("otter-lantern-cobalt") is tried, and fails, like any wrong one
-        return await login(ctx, str(state["code"]), passphrase_in(text))
+        # a passphrase of another shape ("otter-lantern-cobalt", "purple otter lamp") is tried, and
+        # fails, like any wrong one
+        code = code_in(text)
+        if code is not None:  # another code (and passphrase) typed instead
+            return await login(ctx, code, typed_beside(text, code))
+        phrase = _typed_phrase(text)
+        if phrase is None and state.get("retry"):
+            if NAMED.search(text) or re.search(r"\b(?:kod\w*|code)\b", text, re.I):  # "how does it work again?"
+                begin(ctx, "login")
+                return [reply(ctx, say(NAME, "how_to_return", ctx.lang))]
+            end(ctx)  # after a wrong try, a sentence is a new message, not another try
+            return None
+        return await login(ctx, str(state["code"]), phrase)
     if step == "code":
-        code = CODE.search(text)
+        code = code_in(text)
         if code is None:
             end(ctx)
             return [reply(ctx, say(NAME, "no_code", ctx.lang))]
-        return await login(ctx, code.group(0).upper(), passphrase_in(str(state["passphrase"])))
+        return await login(ctx, code, typed_beside(str(state["passphrase"]), ""))
     if step == "case":
         said = answers.read(text)
         if said in ("no", "cancel"):

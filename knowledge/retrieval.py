@@ -293,6 +293,17 @@ class Retriever:
             return []
         return [(stem, 0.5 * t.concept_weight) for stem in self.topics.vocab[broader]]
 
+    def _with_broader(self, named: dict[int, float], rows: np.ndarray) -> dict[int, float]:
+        """The question's concepts, where one that no passage of the organisation is tagged with stands
+        for the concept it is part of (a gift card from a client: the passages on corruption)."""
+        concepts, out = self.topics.concepts, dict(named)
+        for ci, v in named.items():
+            broader = concepts.by_id.get(concepts.concepts[ci].broader)
+            if broader is not None and self.topics.strength(rows, ci) < 1.0:
+                del out[ci]
+                out[broader] = max(out.get(broader, 0.0), v)
+        return out
+
     def dense_text(self, text: str) -> str:
         """The text the encoder embeds for a question (see `_dense_query`): callers that embed the
         message for other uses (intent recognition) embed this, and pass the vector to `search`."""
@@ -421,7 +432,7 @@ class Retriever:
             else:
                 qraw = dense.copy()
         qc = self.topics.question(text, lang, qvec)
-        topic = self.topics.scores(qc.all())
+        topic = self.topics.scores(self._with_broader(qc.all(), rows))
         sub = rows
         score = lexical[sub] + t.w_gram * gram[sub]
         score = score + t.w_dense * (dense[sub] - t.dense_center) + t.w_qdense * qdense[sub]
@@ -544,7 +555,17 @@ class Retriever:
         if not words:
             return []
         tp = self.topics
-        covered = {ci: v for ci, v in words.items() if tp.covered(rows, ci, terms.get(ci), lang)}
+        concepts = tp.concepts
+
+        def is_covered(ci: int) -> bool:
+            # a concern the documents do not name is covered by the concern it is part of (a gift card
+            # from a client, where the documents speak only of corruption)
+            if tp.covered(rows, ci, terms.get(ci), lang):
+                return True
+            broader = concepts.by_id.get(concepts.concepts[ci].broader)
+            return tp.kinds[ci] != "practical" and broader is not None and tp.covered(rows, broader, None, lang)
+
+        covered = {ci: v for ci, v in words.items() if is_covered(ci)}
         if not covered:
             return list(words)
         concerns = {ci: v for ci, v in covered.items() if tp.kinds[ci] != "practical"}

@@ -670,6 +670,25 @@ def test_a_case_code_typed_where_the_report_was_expected_is_a_login(cli: Cli) ->
     assert "Vill du skicka den?" not in replies[1], "a case code is not taken as the report"
 
 
+def test_a_code_without_its_prefix_and_a_passphrase_typed_with_spaces_open_the_case(cli: Cli) -> None:
+    code, phrase = send_report(cli, "Vaktmästaren kör privata ärenden med kommunens bil.")
+    bare = code.removeprefix("VB-").lower()
+    spaced = phrase.upper().replace("-", " ")
+    # a wrong passphrase, then the right one typed with spaces: "try again" means the next words are a try
+    _, (ask, wrong, opened) = talk(cli, [bare, "blå kanin stege", spaced], "--user", "nils")
+    assert f"lösenfrasen för ärende {code}" in ask, ask
+    assert "stämmer inte" in wrong, wrong
+    assert f"Ärende {code}: mottaget." in opened, opened
+    # a sentence after a wrong try is read as a message: asking how it works is told how
+    lines = [f"case {code} passphrase tulip-gravel-monsoon", "hm, did i copy the passphrase wrong? how does this work"]
+    _, (bad, how) = talk(cli, lines, "--user", "nils-2")
+    assert "passphrase is wrong" in bad, bad
+    assert "case code (VB-XXXX-XXXX) and the passphrase" in how, how
+    # four letters and four letters with no digit are words, not a code
+    _, (words,) = talk(cli, ["TACK-SMAK"], "--user", "nils-3")
+    assert "lösenfras" not in words, words
+
+
 # -- 7. deadlines and retention, with a controlled clock ---------------------------------------------
 
 
