@@ -35,7 +35,7 @@ from intents.phrases import say
 from intents.profile import adopt_stated_role
 from knowledge.retrieval import Retriever, SearchResult
 from knowledge.routing import Routing
-from knowledge.text import NAME_INSIDE, detect_lang
+from knowledge.text import NAME_INSIDE, detect_lang, lang_scores
 
 log = logging.getLogger(__name__)
 MEMO_SIZE = 10_000  # conversations with something held in memory at once
@@ -159,6 +159,8 @@ class Bot:
         flow_lang = self.ephemeral.get(conv_key, {}).get("lang")
         if flow_lang:  # a report being written keeps the language it started in, whatever the report says
             lang = str(flow_lang)
+        elif remembered and guess and guess != remembered and len(text.split()) < 3 and max(lang_scores(text)) < 2:
+            lang = remembered  # "ja", "ok", "tack" in an English conversation: one word is no clear signal
         elif text and (guess or len(text.split()) >= 3 or not remembered):
             lang = guess if guess and len(text.split()) < 3 else self.retriever.language(text, remembered or "sv")
         else:

@@ -77,6 +77,44 @@ def _negated(rest: tuple[str, ...]) -> bool:
     return bool(rest) and rest[0] in ("inte", "not", "no", "nej")
 
 
+_CLAUSE = re.compile(r"[,.!;:]|\s[-–—]\s")
+
+
+def lead(text: str) -> tuple[str | None, str]:
+    """The answer a longer message starts with, and the rest: "nej det hjälpte inte riktigt, jag behöver
+    konkreta övningar" -> ("no", "jag behöver konkreta övningar"); (None, text) when its first clause
+    is no answer."""
+    kind = read(text)
+    if kind is not None:
+        return kind, ""
+    kind = opening(text)
+    if kind is not None:
+        return kind, ""
+    parts = _CLAUSE.split(text, maxsplit=1)
+    if len(parts) < 2:
+        return None, text
+    kind = read(parts[0])
+    return (kind, parts[1].strip()) if kind is not None else (None, text)
+
+
+def opening(text: str, max_words: int = 15) -> str | None:
+    """The answer a sentence opens with, when it opens with a clear one (`answers.yaml` `openers`: "nej
+    det skulle nog se lite dåligt ut faktiskt"), is not a question and is not long; else None."""
+    toks = _unhesitant(_tokens(text))
+    if not toks or "?" in text or len(toks) > max_words:
+        return None
+    openers = load("answers")["openers"]
+    doubts = [_tokens(str(p)) for p in openers["unsure"]]
+    for kind, phrases in openers.items():
+        for ph in sorted({_tokens(str(p)) for p in phrases} - {()}, key=len, reverse=True):
+            if toks[: len(ph)] == ph:
+                rest = toks[len(ph) :]
+                if any(rest[i : i + len(d)] == d for d in doubts for i in range(len(rest))):
+                    return "unsure"  # "jo men jag är inte säker"
+                return "no" if kind == "yes" and _negated(rest) else str(kind)
+    return None
+
+
 def is_answer(text: str) -> bool:
     """True when the message is a short yes/no/unsure/cancel answer."""
     return read(text) is not None

@@ -41,8 +41,13 @@ def pending(answer_id: str) -> dict[str, str]:
 
 
 async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | None:
-    """ "ja", "nej det hjälpte inte", "yes", "not really" after "Hjälpte det?": read as 👍 / 👎."""
-    kind = answers.read(ctx.text)
+    """ "ja", "nej det hjälpte inte", "yes", "not really" after "Hjälpte det?": read as 👍 / 👎, also
+    when more follows ("nej det hjälpte inte riktigt, jag behöver konkreta övningar"); when what follows
+    is a question of its own, the verdict is kept and the question answered as any."""
+    kind, rest = answers.lead(ctx.text)
+    if kind in ("yes", "no") and rest and "?" in rest and len(rest.split()) >= 3:
+        await ctx.bot.store.feedback(waiting["answer"], kind == "yes")
+        return None
     if kind == "yes":
         return await on_choice(ctx, f"up:{waiting['answer']}")
     if kind == "no":

@@ -207,8 +207,10 @@ def _answer(text: str) -> str | None:
     """Which answer a short typed message gives ('yes', 'no', 'unsure', 'cancel', 'again'), or None."""
     cfg = load(NAME)["answers"]
     toks = _tokens(text)
-    if not toks or "?" in text or len(toks) > cfg["max_words"]:
+    if not toks or "?" in text:
         return None
+    if len(toks) > cfg["max_words"]:  # a sentence answers when it opens with a clear yes, no or not sure
+        return answers.opening(text)
     if any(toks[: len(ph)] == ph for ph in map(_tokens, cfg["again"])):
         return "again"
     kind = answers.read(text, max_words=cfg["max_words"])
@@ -283,7 +285,7 @@ async def start(ctx: Context) -> list[Reply]:
     mine = _mine(ctx)
     if not mine:
         name = org_name(ctx.org, ctx.lang)
-        return [_reply(ctx, say(NAME, "no_check", ctx.lang, org_cap=name[:1].upper() + name[1:]))]
+        return [_reply(ctx, say(NAME, "no_check", ctx.lang, org=name, org_cap=name[:1].upper() + name[1:]))]
     chosen = [c for c in mine if ctx.role in c.roles] or [c for c in mine if ctx.answer_role in c.roles]
     if chosen and (ctx.role is not None or len(mine) == 1):
         return _begin(ctx, chosen[0])

@@ -58,6 +58,9 @@ def follow_up(text: str) -> bool:
     t = _folded(text)
     if len(t.split()) > 16:
         return False
+    leads = {_folded(w).strip() for w in _data().get("lead_words") or []}
+    while len(t.split()) > 1 and t.split()[0] in leads:
+        t = " " + " ".join(t.split()[1:]) + " "
     if any(t.startswith(_folded(w).rstrip() + " ") for w in _data()["follow_up"]):
         return True  # an opener ("och om ...", "what if ...") with a short new case
     if len(t.split()) > 10:
@@ -90,6 +93,14 @@ def is_target(role: str, found: list[str]) -> str | None:
     if usual == "manager" and "managers_manager" in found:
         return "managers_manager"
     return None
+
+
+def asker_is_target(role: str, text: str, found: list[str]) -> str | None:
+    """The asker's own role, when they are the one a report would reach and the one it is about ("och om
+    en ledamot tycker att det är jag som gruppledare som har kränkt henne?"); else None."""
+    usual = _data()["usual"].get(role)
+    receives = any(p in found for p in _data()["receiving"].get(role, []))
+    return str(usual) if usual == role and receives and about_self(text) else None
 
 
 def names_usual(rule_text: str, target: str) -> bool:
@@ -137,6 +148,18 @@ def receiver_passage(ctx: Context, role: str) -> Passage | None:
             t = _folded(getattr(p, field))
             if any(f" {w}" in t for w in words) and not any(f" {a} {w}" in t for a in addressed for w in words):
                 return p
+    return None
+
+
+def party_passage(ctx: Context, passage: Passage, found: list[str]) -> tuple[str, Passage] | None:
+    """A passage of the same section as `passage` that names a person of the message's kind who is not
+    the usual one to tell (`mentioned`: a visitor, a customer), with that kind; None when there is none."""
+    words = dict(_parties())
+    for kind in (k for k in found if k in _data().get("mentioned", [])):
+        for p in ctx.bot.retriever.corpus.passages:
+            same = (p.org, p.doc.id, p.section) == (passage.org, passage.doc.id, passage.section)
+            if same and p.id != passage.id and any(w in _folded(p.text) for w in words[kind]):
+                return kind, p
     return None
 
 

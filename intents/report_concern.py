@@ -41,7 +41,19 @@ def _statement(text: str) -> bool:
     """A situation told as a statement ("min kollega luktar sprit igen"), not a question about what a rule
     says: it asks, implicitly, what to do."""
     t = text.strip()
-    return not t.endswith("?") and len(t.split()) >= 4 and not profile.asks(t)
+    return not t.endswith("?") and len(t.split()) >= 4 and not profile.asks(t) and not _asks_rule(t)
+
+
+def _asks_rule(text: str) -> bool:
+    """The message opens with a question word ("what counts as harassment anyway", "vad räknas som
+    jäv") and asks nothing of whom to tell: a question about what a rule says."""
+    first = fold(normalize(text)).split()[:1]
+    return bool(first) and first[0] in load(NAME)["question_words"] and not has_cue(text)
+
+
+def takes_by_meaning(ctx: Context) -> bool:
+    """By meaning alone, a routing question only when it does not ask what a rule says."""
+    return not _asks_rule(ctx.text)
 
 
 def topic(ctx: Context) -> str | None:
@@ -96,15 +108,16 @@ def _quoted(lines: list[str]) -> str:
     return "\n".join("> " + line for line in lines)
 
 
-def _for_target(ctx: Context, rule: Rule, base: Reply, target: str) -> Reply:
+def _for_target(ctx: Context, rule: Rule, base: Reply, target: str, who: str | None = None) -> Reply:
     """The usual person to tell is the one involved: what else the code says, or that it names no one else."""
-    who = involved.person(target, ctx.lang)
+    suffix = "_self" if who else ""  # the asker is the one reported (a group leader, a manager)
+    who = who or involved.person(target, ctx.lang)
     own = involved.alternatives(list(rule.rests_on))
     if own:
-        head = involved.phrase("target", ctx.lang, person=who)
+        head = involved.phrase(f"target{suffix}", ctx.lang, person=who)
         return replace(base, text=f"{head}\n{_quoted(own)}\n\n{base.text}")
     others = [s for s in involved.alternatives(involved.role_passages(ctx, ctx.answer_role)) if s not in own][:2]
-    head = involved.phrase("target_none", ctx.lang, person=who)
+    head = involved.phrase(f"target_none{suffix}", ctx.lang, person=who)
     extra = f"\n\n{involved.phrase('target_else', ctx.lang)}\n{_quoted(others)}" if others else ""
     return replace(base, text=f"{head}{extra}\n\n{base.text}")
 
@@ -147,10 +160,22 @@ async def handle(ctx: Context) -> list[Reply]:
     reply = reply_for(ctx, rule)
     found = involved.parties(ctx.text)
     target = involved.is_target(ctx.answer_role, found)
+    asker = involved.asker_is_target(ctx.answer_role, ctx.text, found)
     if target and involved.names_usual(rule.sv, target):
         reply = _for_target(ctx, rule, reply, target)
+    elif asker and involved.names_usual(rule.sv, asker):  # the one who would be told is the one reported
+        reply = _for_target(ctx, rule, reply, asker, involved.person(f"self_{asker}", ctx.lang))
     elif involved.is_receiver(ctx.answer_role, found):
         reply = _for_receiver(ctx, rule, reply)
+    party = involved.party_passage(ctx, rule.rests_on[0], found)
+    if party is not None:
+        kind, p = party
+        head = involved.phrase("party", ctx.lang, person=involved.person(kind, ctx.lang))
+        reply = replace(
+            reply,
+            text=f"{reply.text}\n\n{head}\n{policy_answer.quote(p.text)}",
+            citations=(*reply.citations, _citation(p, 0.5))[: policy_answer.MAX_CITATIONS],
+        )
     # the function named for what it is not for ("anmäla via visselblåsarfunktionen att ventilationen är
     # trasig"): the routing answer, and what the function is not for
     misnamed = anonymous_report.names_function(ctx.text) and rule.topic not in ANONYMOUS_REPORT_TOPICS

@@ -85,6 +85,12 @@ def matches(ctx: Context) -> bool:
     return kind(ctx.text, ctx.bot.questions.known) is not None
 
 
+def takes_by_meaning(ctx: Context) -> bool:
+    """Small talk by meaning alone only when the message names nothing of the domain: "och cigg då?" is
+    near "och du då?" in meaning, but asks about smoking."""
+    return not ctx.bot.retriever.topics.concepts.match(ctx.text, ctx.lang)
+
+
 def _help_text(ctx: Context) -> str:
     examples = ", ".join(f'"{q}"' for q in answerable_examples(ctx))
     return say(NAME, "help", ctx.lang, org=org_name(ctx.org, "sv"), org_en=org_name(ctx.org, "en"), examples=examples)

@@ -404,7 +404,7 @@ class Retriever:
         # standing in for it (else an uncurated passage sharing two words with the question would decide)
         own = t.w_cover * coverage + t.w_qcover * np.where(self._has_questions, qcoverage, 0.0)
         lex_rows = np.sort((own + t.w_head * heading)[rows])[::-1]
-        outside = self._outside(text, org)
+        outside = self._outside(text, org) and not self._serious(text, lang)
         decisive = (
             not outside
             and len(lex_rows) > 1
@@ -500,6 +500,15 @@ class Retriever:
         found = tuple(names[k].id for k, _ in sorted(qc.all().items(), key=lambda kv: -kv[1]))
         return SearchResult(hits, lang, abstain, confidence, debug, found, tuple(names[k].id for k in uncovered))
 
+    def _serious(self, text: str, lang: str) -> bool:
+        """True when the question names serious wrongdoing (a concern one may report) at least as strongly
+        as any practical matter: "han fifflar med tidrapporterna" is fraud, not a working-hours question."""
+        concepts = self.topics.concepts.concepts
+        named = self.topics.concepts.match(text, lang, question=True)
+        serious = max((v for ci, v in named.items() if concepts[ci].report), default=0.0)
+        practical = max((v for ci, v in named.items() if concepts[ci].kind == "practical"), default=0.0)
+        return serious > 0 and serious >= practical
+
     def _outside(self, text: str, org: str) -> bool:
         """True when the question names a practical topic (`scope.yaml`: vacation, pay dates, IT) that the
         organisation's own documents do not mention: a handbook that covers vacation answers it."""
@@ -584,8 +593,15 @@ class Retriever:
             ]
             return max(own, default=0.0)
 
+        # serious wrongdoing named as strongly as a practical matter decides ("fifflar med tidrapporterna"
+        # is fraud, not a question on working hours)
+        serious = max((v for ci, v in concerns.items() if concepts.concepts[ci].report), default=0.0)
         return [
             ci
             for ci, v in words.items()
-            if ci not in covered and tp.kinds[ci] == "practical" and v >= best_concern and v > specific(ci)
+            if ci not in covered
+            and tp.kinds[ci] == "practical"
+            and v >= best_concern
+            and v > serious
+            and v > specific(ci)
         ]

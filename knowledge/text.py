@@ -95,13 +95,19 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if len(w) > 1 and not is_stop(w)]
 
 
-def detect_lang(text: str, default: str = "sv") -> str:
-    """'sv' or 'en' from letters and function words; ties go to `default`."""
+def lang_scores(text: str) -> tuple[int, int]:
+    """The evidence for Swedish and for English: function words, and å/ä/ö letters counting two."""
     t = normalize(text)
     ws = words(t)
     d = _data()
     sv = sum(1 for w in ws if w in d["cue_sv"]) + 2 * len(re.findall(r"[åäö]", t))
     en = sum(1 for w in ws if w in d["cue_en"])
+    return sv, en
+
+
+def detect_lang(text: str, default: str = "sv") -> str:
+    """'sv' or 'en' from letters and function words; ties go to `default`."""
+    sv, en = lang_scores(text)
     if sv == en:
         return default
     return "sv" if sv > en else "en"

@@ -241,13 +241,13 @@ def test_an_organisation_without_the_check_is_told_so(cli, org, role):
     lines = ["fyra frågor", "Can we go through the four questions?", "/check", "ja"]
     r = chat(cli, lines, org=org, role=role)
     name = {"alingsas": "Alingsås kommuns", "kommun": "Kommunens"}[org]
-    assert f"{name} policyer har ingen checklista med fyra frågor" in r[0], r[0]
+    assert "Det finns ingen checklista med fyra frågor i" in r[0] and name.lower() in r[0].lower(), r[0]
     assert "fråga din närmaste chef eller HR" in r[0]
     name_en = {"alingsas": "Alingsås Municipality's", "kommun": "The municipality's"}[org]
-    assert f"{name_en} policies have no four-question check" in r[1], r[1]
+    assert f"{name_en} policies do not contain a four-question check" in r[1], r[1]
     assert "ask your nearest manager or HR" in r[1]
     # "/check" carries no language: it is answered in the conversation's language (English just before)
-    assert "have no four-question check" in r[2]
+    assert "do not contain a four-question check" in r[2]
     for reply in r:
         assert "Västerås" not in reply, "never another organisation's text"
         assert "Fråga 1" not in reply and "Question 1" not in reply and "Är det lagligt" not in reply
