@@ -117,9 +117,11 @@ def _for_target(ctx: Context, rule: Rule, base: Reply, target: str, who: str | N
         head = involved.phrase(f"target{suffix}", ctx.lang, person=who)
         return replace(base, text=f"{head}\n{_quoted(own)}\n\n{base.text}")
     others = [s for s in involved.alternatives(involved.role_passages(ctx, ctx.answer_role)) if s not in own][:2]
+    extra = f"{involved.phrase('target_else', ctx.lang)}\n{_quoted(others)}" if others else ""
+    if "anonymous_report" in rule.offer:  # the rule itself names another way: the whistleblower function
+        return replace(base, text=f"{extra}\n\n{base.text}" if extra else base.text)
     head = involved.phrase(f"target_none{suffix}", ctx.lang, person=who)
-    extra = f"\n\n{involved.phrase('target_else', ctx.lang)}\n{_quoted(others)}" if others else ""
-    return replace(base, text=f"{head}{extra}\n\n{base.text}")
+    return replace(base, text=f"{head}\n\n{extra}\n\n{base.text}" if extra else f"{head}\n\n{base.text}")
 
 
 def _for_receiver(ctx: Context, rule: Rule, base: Reply) -> Reply:

@@ -33,6 +33,8 @@ class Concept:
     situations: tuple[str, ...]
     report: bool = False
     broader: str = ""  # a concept it is part of (gifts -> corruption): its words stand in where none of its own are
+    # phrases of a question in which its terms name something else ("min chef" is a person, not leadership)
+    not_in: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,7 @@ class Concepts:
                     situations=tuple(str(x) for x in e.get("situations") or ()),
                     report=bool(e.get("report")),
                     broader=str(e.get("broader") or ""),
+                    not_in=tuple(tuple(fold(w) for w in words(str(x))) for x in e.get("not_in") or ()),
                 )
             )
             raw_terms = [(lang, False, str(t)) for lang in ("sv", "en") for t in e.get(lang) or ()]
@@ -242,4 +245,15 @@ class Concepts:
                         continue
                     if i + n <= len(hits) and all((ci, ti, k) in hits[i + k] for k in range(1, n)):
                         found[(ci, ti)] = (i, i + n)
+        if question:
+            found = {key: span for key, span in found.items() if not self._inside(ws, key[0], span)}
         return found
+
+    def _inside(self, ws: list[str], ci: int, span: tuple[int, int]) -> bool:
+        """True when the words at `span` lie within one of the concept's `not_in` phrases in `ws`."""
+        folded = [fold(w) for w in ws]
+        for ph in self.concepts[ci].not_in:
+            for start in range(max(0, span[1] - len(ph)), min(span[0], len(ws) - len(ph)) + 1):
+                if tuple(folded[start : start + len(ph)]) == ph:
+                    return True
+        return False

@@ -61,7 +61,7 @@ def test_a_group_leader_who_is_the_one_reported(cli: Cli) -> None:
 def test_fraud_in_everyday_words_after_an_answer_on_what_the_function_is_not_for(cli: Cli) -> None:
     lines = ["vill anmäla anonymt att min chef är en usel ledare, svarar aldrig på mejl",
              "ok men om han fifflar med tidrapporterna då?",
-             "en anhörig på boendet vill ge mig ett presentkort på 500 spänn som tack, får jag ta emot det?"]  # fmt: skip
+             "en anhörig på boendet vill ge mig ett presentkort på 500 spänn, får jag ta emot det?"]  # fmt: skip
     replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "w1")
     assert "hör inte hemma i visselblåsarfunktionen" in replies[0], replies[0]
     assert "visselblåsarfunktion" in replies[1] and "arbetstid" not in replies[1], replies[1]
