@@ -121,7 +121,7 @@ def takes_by_meaning(ctx: Context) -> bool:
     routing = ctx.bot.routing.orgs.get(ctx.org)
     topics = subject_topics(ctx)
     if not topics:
-        return not hr_matter(ctx)
+        return not hr_matter(ctx) and not _one_persons_conduct(ctx)
     if topics[0] in ANONYMOUS_REPORT_TOPICS:
         return True
     rule = routing.rule(topics[0], ctx.answer_role) if routing else None
@@ -134,6 +134,16 @@ def hr_matter(ctx: Context) -> bool:
     concepts = ctx.bot.retriever.topics.concepts
     named = concepts.match(subject(ctx.text), ctx.lang, question=True)
     return any(concepts.concepts[ci].kind == "practical" for ci in named)
+
+
+def _one_persons_conduct(ctx: Context) -> bool:
+    """True when a report would be about a colleague's conduct and names no wrongdoing of any kind the
+    documents know ("my coworker is always late and dumps her work on me"): an HR matter about one person."""
+    from intents import involved
+
+    about = subject(ctx.text)
+    named = ctx.bot.retriever.topics.concepts.match(about, ctx.lang, question=True)
+    return not named and any(p in ("colleague", "my_employee") for p in involved.parties(about))
 
 
 def names_function(text: str) -> bool:

@@ -230,7 +230,9 @@ async def answer_only(ctx: Context) -> Reply:
         ctx.state["last_passage"] = top.id  # the passage's id (never the question), for a follow-up
         # the question itself waits in memory only, to be answered again if the person then says who they are
         ctx.bot.memo[ctx.conv_key] = {"question": ctx.text, "at": time.time(), "answered": top.id}
+        # the topic a follow-up carries: the routing topic of the passage, else of the question's own words
         carried = ctx.bot.routing.topic_of_passage(ctx.org, top.id)
+        carried = carried or next(iter(ctx.bot.routing.topics(ctx.org, ctx.text)), None)
         if carried:
             ctx.state["topic"] = carried  # the topic's id, for a follow-up
     reply = answer(result, ctx.org, ctx.answer_role, ctx.bot.retriever.tuning.second_quote_ratio)

@@ -119,7 +119,8 @@ def _for_target(ctx: Context, rule: Rule, base: Reply, target: str, who: str | N
     others = [s for s in involved.alternatives(involved.role_passages(ctx, ctx.answer_role)) if s not in own][:2]
     extra = f"{involved.phrase('target_else', ctx.lang)}\n{_quoted(others)}" if others else ""
     if "anonymous_report" in rule.offer:  # the rule itself names another way: the whistleblower function
-        return replace(base, text=f"{extra}\n\n{base.text}" if extra else base.text)
+        head = involved.phrase(f"target_other{suffix}", ctx.lang, person=who)
+        return replace(base, text="\n\n".join(x for x in (head, extra, base.text) if x))
     head = involved.phrase(f"target_none{suffix}", ctx.lang, person=who)
     return replace(base, text=f"{head}\n\n{extra}\n\n{base.text}" if extra else f"{head}\n\n{base.text}")
 

@@ -79,3 +79,19 @@ def test_secrecy_told_as_without_them_knowing_starts_the_report(cli: Cli) -> Non
     lines = ["hur gör man om man vill tipsa om nåt fuffens utan att de vet att det är jag som sagt det"]
     (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "r1")
     assert "Skriv din rapport i nästa meddelande" in reply, reply
+
+
+def test_a_follow_up_naming_ones_own_manager_after_a_question_on_bribes(cli: Cli) -> None:
+    lines = ["har märkt att en på inköp fått massa dyra grejer av en leverantör, kan det va mutor?",
+             "och om det är min egen chef som fått dem?"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "b1")
+    assert "muta" in replies[0], replies[0]
+    assert "Om det är din chef det gäller behöver du inte gå via din chef" in replies[1], replies[1]
+    assert "visselblåsarfunktion" in replies[1] and "Ledarskap" not in replies[1], replies[1]
+
+
+def test_a_colleagues_lateness_named_for_the_whistleblower_function_starts_no_report(cli: Cli) -> None:
+    lines = ["i want to report my coworker anonymously through the whistleblower thing, she's always late"]
+    (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "n1")
+    assert "Write your report" not in reply, reply
+    assert "Visselblåsarfunktionen ska inte användas" in reply, "what the function is not for, quoted"
