@@ -29,13 +29,13 @@ from bot.store import Profile, Store
 from bot.subscriptions import Schedules
 from bot.types import Incoming, Reply
 from bot.work import Busy, Workers
-from intents import anonymous_report, registry
+from intents import anonymous_report, registry, smalltalk
 from intents.meaning import Meaning, Sense
 from intents.phrases import say
 from intents.profile import adopt_stated_role
 from knowledge.retrieval import Retriever, SearchResult
 from knowledge.routing import Routing
-from knowledge.text import NAME_INSIDE, detect_lang, lang_scores
+from knowledge.text import NAME_INSIDE, detect_lang
 
 log = logging.getLogger(__name__)
 MEMO_SIZE = 10_000  # conversations with something held in memory at once
@@ -58,6 +58,9 @@ class Context:
     state: dict[str, Any]
     _search: dict[tuple[str, str], SearchResult] = field(default_factory=dict)
     sense: Sense | None = None  # what the message means by the intents' examples (set by `prefetch`)
+    # answers in `lang` whatever the language of the text searched (a held question answered again after
+    # "could you explain that in English?")
+    fixed_lang: bool = False
 
     @property
     def text(self) -> str:
@@ -76,7 +79,8 @@ class Context:
         q = self.text if text is None else text
         key = (q, self.answer_role)
         if key not in self._search:
-            self._search[key] = self.bot.retriever.search(q, self.org, self.answer_role)
+            found = self.bot.retriever.search(q, self.org, self.answer_role)
+            self._search[key] = replace(found, lang=self.lang) if self.fixed_lang else found
         return self._search[key]
 
     async def prefetch(self) -> None:
@@ -159,8 +163,10 @@ class Bot:
         flow_lang = self.ephemeral.get(conv_key, {}).get("lang")
         if flow_lang:  # a report being written keeps the language it started in, whatever the report says
             lang = str(flow_lang)
-        elif remembered and guess and guess != remembered and len(text.split()) < 3 and max(lang_scores(text)) < 2:
-            lang = remembered  # "ja", "ok", "tack" in an English conversation: one word is no clear signal
+        elif asked := smalltalk.requested_language(text):
+            lang = asked  # "could you explain that in English?"
+        elif remembered and guess and guess != remembered and len(text.split()) == 1:
+            lang = remembered  # "ja", "ok", "förtroendevald" in an English conversation: one word is no clear signal
         elif text and (guess or len(text.split()) >= 3 or not remembered):
             lang = guess if guess and len(text.split()) < 3 else self.retriever.language(text, remembered or "sv")
         else:

@@ -245,7 +245,8 @@ def _only_code(text: str) -> bool:
     if found is None:
         return code_in(text) is not None
     rest = PASSPHRASE.sub(" ", text.replace(found.group(0), " "))
-    return len(rest.split()) <= 2
+    # a code with its prefix, and a few words beside it (a passphrase of words), is a login too
+    return len(rest.split()) <= 2 or (text.lstrip().upper().startswith("VB-") and len(rest.split()) <= 8)
 
 
 def _phrase(text: str) -> str | None:

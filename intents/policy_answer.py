@@ -183,8 +183,17 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
         if mine is not None:
             return mine
     alone = ctx.search()
+    if not alone.abstain and alone.concepts:
+        return None  # the follow-up names a topic of its own ("what about gifts?"): answered as it is
     if not alone.abstain:
-        return None
+        # it names none ("what about right by the entrance of the town hall?"): the rule just quoted
+        # the rule just quoted, asked about in a new situation: searched with the rule's own words, it comes
+        # first, and the follow-up's words choose among the passages near it
+        near = ctx.search(f"{ctx.text} {passage.text}")
+        again = next((h for h in near.hits if h.passage.id == passage.id), None)
+        if near.abstain or again is None:
+            return None
+        return replace(near, hits=[again, *(h for h in near.hits if h is not again)], lang=ctx.lang)
     # the follow-up's own best passages, where one of them is in the section the conversation is about
     same = [h for h in alone.hits[:3] if (h.passage.doc.id, h.passage.section) == (passage.doc.id, passage.section)]
     if same:

@@ -83,7 +83,7 @@ def find_role(text: str) -> str | None:
 def _is_self_description(text: str) -> bool:
     t = _padded(text)
     cues: list[str] = _data()["cues"]  # type: ignore[assignment]
-    return any(f" {fold(normalize(c))} " in t for c in cues) and len(t.split()) <= 14 and "?" not in text
+    return any(f" {fold(normalize(c))} " in t for c in cues) and len(t.split()) <= 20 and "?" not in text
 
 
 def _about_a_concern(ctx: Context) -> bool:
@@ -206,13 +206,13 @@ async def handle(ctx: Context) -> list[Reply]:
     if org is None and role is None:  # recognised by meaning, but no role or organisation named: ask
         return await on_choice(ctx, "show")
     await save(ctx, org=org, role=role)
-    return [_confirm(ctx, role), *await _answer_held(ctx)]
+    return [_confirm(ctx, role), *await answer_held(ctx)]
 
 
 async def on_choice(ctx: Context, value: str) -> list[Reply]:
     if value.startswith("role:") and value[5:] in ROLES:
         await save(ctx, role=value[5:])
-        return [_confirm(ctx, value[5:]), *await _answer_held(ctx)]
+        return [_confirm(ctx, value[5:]), *await answer_held(ctx)]
     text = say(
         NAME,
         "show",
@@ -253,12 +253,12 @@ async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | Non
         ctx.bot.memo.pop(ctx.conv_key, None)
         return None
     await save(ctx, role=role)
-    return [_confirm(ctx, role), *await _answer_held(ctx)]
+    return [_confirm(ctx, role), *await answer_held(ctx)]
 
 
-async def _answer_held(ctx: Context) -> list[Reply]:
+async def answer_held(ctx: Context) -> list[Reply]:
     """The question that made the bot ask the role, or the one just answered, answered again now that
-    the person has said who they are."""
+    the person has said who they are (or asked for the other language)."""
     held = ctx.bot.memo.pop(ctx.conv_key, None)
     if not held or time.time() - float(held.get("at", 0)) > HELD_SECONDS:
         return []
@@ -268,6 +268,8 @@ async def _answer_held(ctx: Context) -> list[Reply]:
         return []
     from intents import registry  # the registry imports the intents
 
-    sub = replace(ctx, incoming=replace(ctx.incoming, text=str(held["question"]), choice=None), _search={})
+    sub = replace(
+        ctx, incoming=replace(ctx.incoming, text=str(held["question"]), choice=None), _search={}, fixed_lang=True
+    )
     replies = await registry.dispatch(sub)
     return [r for r in replies if r.intent != NAME]  # not the role question again

@@ -47,8 +47,11 @@ def _statement(text: str) -> bool:
 def _asks_rule(text: str) -> bool:
     """The message opens with a question word ("what counts as harassment anyway", "vad räknas som
     jäv") and asks nothing of whom to tell: a question about what a rule says."""
-    first = fold(normalize(text)).split()[:1]
-    return bool(first) and first[0] in load(NAME)["question_words"] and not has_cue(text)
+    ws = fold(normalize(text)).replace(",", " ").split()
+    openers, asks = ({fold(normalize(w)) for w in load(NAME)[k]} for k in ("openers", "question_words"))
+    while len(ws) > 1 and ws[0] in openers:  # "men vad säger den om lönesamtalet då?"
+        ws = ws[1:]
+    return bool(ws) and ws[0] in asks and not has_cue(text)
 
 
 def takes_by_meaning(ctx: Context) -> bool:
@@ -59,6 +62,8 @@ def takes_by_meaning(ctx: Context) -> bool:
 def topic(ctx: Context) -> str | None:
     """The routing topic of the message, if it is a routing question; an elliptical follow-up ("och om det
     är min chef?") carries the conversation's previous topic."""
+    if _asks_rule(ctx.text) and not involved.parties(ctx.text):
+        return None  # "är det mobbning då eller": what a rule says, though it follows an answer on whom to tell
     carried = ctx.state.get("topic") if involved.follow_up(ctx.text) else None
     if carried and not has_cue(ctx.text) and involved.about_self(ctx.text) and not involved.parties(ctx.text):
         carried = None  # the new case is the asker's own conduct ("och om det är jag själv ...?"): what the rule says

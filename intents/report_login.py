@@ -33,6 +33,7 @@ from intents.report_flow import (
     reply,
     typed_in_chat,
 )
+from knowledge.text import is_stop
 
 if TYPE_CHECKING:
     from bot.core import Bot, Context
@@ -85,7 +86,13 @@ def typed_beside(text: str, code: str) -> str | None:
     if code:
         text = re.sub(r"(?:VB[\s-]?)?" + re.escape(code[3:]).replace("\\-", "[\\s-]"), " ", text, flags=re.I)
     found = passphrase_in(text.strip())
-    return found.group(0).strip() if found else None
+    if found:
+        return found.group(0).strip()
+    # a few words of no sentence beside the code ("VB-3MXD-8TQH hallon spjut kanel nio"): tried as the passphrase
+    words = text.split()
+    if code and 2 <= len(words) <= 8 and "?" not in text and not any(is_stop(w.lower()) for w in words):
+        return " ".join(words)
+    return None
 
 
 def _typed_phrase(text: str) -> str | None:

@@ -55,6 +55,14 @@ def _kind(text: str) -> str | None:
         return "prompt"
     if _REMINDER.search(folded) or any(f" {w} " in f" {t} " for w in _words("reminder_anywhere")):
         return "reminder"
+    # a dialogue named together with a cadence ("lägg in medarbetarsamtal varje år i oktober kl 9"), when it
+    # is not a question ("do i have to do appraisal talks every year" asks what the policy says)
+    items = (normalize(w) for ws in _data()["item_words"].values() for w in ws)
+    asks = "?" in t or fold(first) in {fold(normalize(w)) for w in _data()["question_words"]}
+    if asks or fold(first) not in {fold(normalize(w)) for w in _data()["request_verbs"]}:
+        return None  # a request opens with its verb; "en kollega härmar mig varje gång på apt:n" is none
+    if any(f" {w} " in f" {t} " for w in _words("cadence_words")) and any(f" {w}" in f" {t}" for w in items):
+        return "reminder"
     return None
 
 

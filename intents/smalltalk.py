@@ -36,9 +36,22 @@ def _clean(text: str) -> str:
     return " ".join("".join(ch if ch.isalnum() or ch in " /" else " " for ch in normalize(text)).split())
 
 
+def requested_language(text: str) -> str | None:
+    """'en' or 'sv' when a short message asks for that language ("sorry, could you explain that in English?")."""
+    t = " " + " ".join(normalize(text).replace("?", " ").replace(",", " ").replace(".", " ").split()) + " "
+    if len(t.split()) > 16:
+        return None
+    for lang, phrases in load(NAME)["language_requests"].items():
+        if any(f" {normalize(str(p))} " in t for p in phrases):
+            return str(lang)
+    return None
+
+
 def kind(text: str, known: Callable[[str], bool] | None = None) -> str | None:
     """'greeting', 'help', 'thanks' or 'bye' when the whole message is one of those, else None. `known(word)`
     says whether a word is one of the documents' (a topic: then the message is a question, not small talk)."""
+    if requested_language(text):
+        return "language"
     t = _clean(text)
     if not t or len(t.split()) > 14:
         return None
@@ -129,6 +142,11 @@ async def help_reply(ctx: Context) -> list[Reply]:
 
 async def handle(ctx: Context) -> list[Reply]:
     k = kind(ctx.text, ctx.bot.questions.known) or "help"
+    if k == "language":  # the conversation's language is switched already (bot/core.py): the last answer again
+        from intents import profile  # profile imports the policy answer, which imports this module
+
+        again = await profile.answer_held(ctx)
+        return again or [Reply(text=say(NAME, "language", ctx.lang), intent="thanks", lang=ctx.lang, abstained=True)]
     if k in ("thanks", "bye"):
         return [Reply(text=say(NAME, k, ctx.lang), intent="thanks", lang=ctx.lang, abstained=True)]
     if k == "greeting":

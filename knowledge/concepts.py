@@ -144,7 +144,7 @@ class Concepts:
             raw_terms = [(lang, False, str(t)) for lang in ("sv", "en") for t in e.get(lang) or ()]
             raw_terms += [(lang, True, str(t)) for t in e.get("ask") or () for lang in ("sv", "en")]
             for ti, (lang, ask_only, raw) in enumerate(raw_terms):
-                parts = raw.split()
+                parts = raw.replace("'", " ").split()  # "finder's fee" as the text's words: finder s fee
                 tws = [_term_word(x, lang, auto=not ask_only) for x in parts]
                 self._info[(ci, ti)] = (ask_only, len(tws), sum(len(t.stem) for t in tws))
                 self.term_text[(ci, ti)] = raw

@@ -95,3 +95,62 @@ def test_a_colleagues_lateness_named_for_the_whistleblower_function_starts_no_re
     (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "n1")
     assert "Write your report" not in reply, reply
     assert "Visselblåsarfunktionen ska inte användas" in reply, "what the function is not for, quoted"
+
+
+def test_a_code_and_a_passphrase_of_words_typed_where_a_report_was_expected(cli: Cli) -> None:
+    lines = ["hi, I filed an anonymous report a few weeks back, how do I see if anyone replied?",
+             "VB-3MXD-8TQH hallon spjut kanel nio"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "p1")
+    assert "case code (VB-XXXX-XXXX) and the passphrase" in replies[0], "no new report"
+    assert "passphrase is wrong" in replies[1], replies[1]
+    assert "send it?" not in replies[1], "a code is never taken as the report"
+
+
+def test_asking_for_english_answers_the_last_question_again_in_english(cli: Cli) -> None:
+    lines = ["vad menas med helhetssyn i medarbetarpolicyn?",
+             "sorry, could you explain that in English? my Swedish isn't great yet"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "kommun", "--role", "employee", "--user", "e1")
+    assert "Så här står det" in replies[0], replies[0]
+    assert "politically governed organisation" in replies[1] and "Hjälpte det" not in replies[1], replies[1]
+    # a Swedish role word clicked or typed in an English conversation keeps English
+    lines = ["who should I talk to if someone at a committee meeting keeps belittling me?", "förtroendevald"]
+    replies = transcript(cli, lines, "--org", "vasteras", "--user", "e2")
+    assert "group leader" in replies[1] and "Okej" not in replies[1], replies[1]
+
+
+def test_a_weapon_and_a_threat_and_a_bridge_get_help_first(cli: Cli) -> None:
+    lines = ["det står en snubbe utanför verkstan med ett järnrör o skriker, har låst in mig i förrådet"]
+    (reply,) = transcript(cli, lines, "--org", "alingsas", "--role", "employee", "--user", "c1")
+    assert "112" in reply and "nolltolerans" not in reply, reply
+    lines = ["some mornings i think about just driving the bus off the bridge and being done with it"]
+    (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "c2")
+    assert "90101" in reply and "Report it to your manager" not in reply, reply
+
+
+def test_a_bribe_and_a_broken_lift_in_everyday_words(cli: Cli) -> None:
+    lines = ["vendor rep hinted I'd get a 'finder's fee' if our team renews their license. what now?"]
+    (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "k1")
+    assert "whistleblower function" in reply and "do not cover fees" not in reply, reply
+    lines = ["lyften på avd 4 har hackat i veckor o vi höll på att tappa en brukare igår"]
+    (reply,) = transcript(cli, lines, "--org", "alingsas", "--role", "employee", "--user", "k2")
+    assert "inget svar" not in reply and "Alingsås" in reply, reply
+    lines = ["the guy at the depot sells diesel out of our tanks to his buddies for cash"]
+    (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "k3")
+    assert "whistleblower function" in reply and "don't cover it" not in reply, reply
+
+
+def test_a_follow_up_in_a_new_place_gets_the_same_rule_and_a_definition_after_routing(cli: Cli) -> None:
+    lines = ["can I smoke during lunch if I walk outside?", "what about right by the entrance of the town hall"]
+    replies = transcript(cli, lines, "--org", "alingsas", "--role", "employee", "--user", "d1")
+    assert "i anslutning till någon av kommunens byggnader" in replies[1], replies[1]
+    lines = ["en kolega kallar mig lilla gumman inför eleverna hela tiden, vad gör jag", "är det mobbning då eller"]
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "d2")
+    assert "Mobbning är upprepade kränkningar" in replies[1], replies[1]
+
+
+def test_a_reminder_named_with_a_cadence_and_no_reminder_word_is_refused_as_a_duplicate(cli: Cli) -> None:
+    lines = ["kan du påminna mig om medarbetarsamtalen en gång om året i oktober, måndagar kl 9",
+             "lägg in medarbetarsamtal varje år i oktober kl 9 igen tack"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "alingsas", "--role", "manager", "--user", "m1")
+    assert "Klart" in replies[0], replies[0]
+    assert "Du har redan den påminnelsen" in replies[1], replies[1]
