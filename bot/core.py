@@ -165,8 +165,9 @@ class Bot:
             lang = str(flow_lang)
         elif asked := smalltalk.requested_language(text):
             lang = asked  # "could you explain that in English?"
-        elif remembered and guess and guess != remembered and len(text.split()) == 1:
-            lang = remembered  # "ja", "ok", "förtroendevald" in an English conversation: one word is no clear signal
+        elif remembered and guess and guess != remembered and len(text.split()) == 1 and state:
+            # "ja", "förtroendevald" in a conversation under way in English: one word is no clear signal
+            lang = remembered
         elif text and (guess or len(text.split()) >= 3 or not remembered):
             lang = guess if guess and len(text.split()) < 3 else self.retriever.language(text, remembered or "sv")
         else:
