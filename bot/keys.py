@@ -16,6 +16,8 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import nacl.exceptions
@@ -54,13 +56,43 @@ def write_private(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+def read_or_make(path: Path, make: Callable[[], bytes]) -> bytes:
+    """The bytes in `path`; on first use new ones from `make`, written 0600.
+
+    Safe when several processes start at once on a new data directory: the file appears whole or not at
+    all (written aside, then linked into place), and every process gets the bytes of the one that won.
+    """
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
+    write_private(tmp, make())
+    try:
+        os.link(tmp, path)
+    except FileExistsError:  # another process made it first: use theirs
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_bytes()
+
+
+def link_new(path: Path, data: bytes) -> bool:
+    """Put a new file whole at `path` (0600) unless one is there; False when another was there first."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
+    write_private(tmp, data)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink()
+    return True
+
+
 def local_key(path: Path) -> bytes:
     """The key in `path`, made (0600) on first use."""
-    if path.exists():
-        return path.read_bytes()
-    key = nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE)
-    write_private(path, key)
-    return key
+    return read_or_make(path, lambda: nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE))
 
 
 class Keys:
@@ -86,7 +118,10 @@ class Keys:
             raise CaseError(f"{out} is inside the data directory {self.home}; write the secret key elsewhere (--out)")
         write_private(out, bytes(sk))
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        pub.write_bytes(bytes(sk.public_key))
+        if not link_new(pub, bytes(sk.public_key)):  # another process made a pair just now: keep theirs
+            out.unlink()
+            raise CaseError(f"{pub} exists; remove it first to make a new key pair")
+        pub.chmod(0o644)
         return pub, out
 
     def public(self, org: str, create: bool = True) -> nacl.public.PublicKey:
@@ -96,7 +131,12 @@ class Keys:
         if not pub.exists():
             if not create:
                 raise CaseError(f"no key pair for '{org}': run `conductbot keys --org {org}`")
-            _, secret = self.create(org)
+            try:
+                _, secret = self.create(org)
+            except CaseError:
+                if not pub.exists():
+                    raise
+                return nacl.public.PublicKey(pub.read_bytes())  # made by another process at the same moment
             log.warning(
                 "no key pair for the whistleblower function of %s: made one; the secret key is in %s. Move it off "
                 "this server and give it to the case handlers (`conductbot case show CODE --key FILE`).",

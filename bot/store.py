@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.keys import read_or_make
 from bot.migrate import migrate
 
 DAY = 86400.0
@@ -67,15 +67,8 @@ def private_dir(path: Path) -> Path:
 
 
 def _secret(home: Path) -> bytes:
-    path = home / "pseudonym.key"
-    if path.exists():
-        return path.read_bytes()
     private_dir(home)
-    key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key)
-    return key
+    return read_or_make(home / "pseudonym.key", lambda: secrets.token_bytes(32))
 
 
 async def _add_column(db: aiosqlite.Connection, table: str, column: str, decl: str) -> None:
@@ -104,13 +97,14 @@ class Store:
             db = await aiosqlite.connect(":memory:")
             key = secrets.token_bytes(32)
         else:
-            private_dir(path.parent)
-            db = await aiosqlite.connect(path)
-            await db.execute("PRAGMA journal_mode=WAL")
-            await db.execute("PRAGMA synchronous=NORMAL")  # durable across crashes of the process
-            key = _secret(path.parent)
-        await db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
+            key = _secret(path.parent)  # before the connection: a failure here must not leave its thread running
+            # several processes may share the directory (a server and the admin commands): wait for their locks
+            db = await aiosqlite.connect(path, timeout=30)
         try:
+            if not memory:
+                await db.execute("PRAGMA journal_mode=WAL")
+                await db.execute("PRAGMA synchronous=NORMAL")  # durable across crashes of the process
+            await db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
             await migrate(db, "store", STEPS)
             await _add_column(db, "conversations", "owner", "TEXT")  # a database from before the owner column
             await db.commit()
