@@ -119,9 +119,23 @@ def session_index(tmp_path_factory: pytest.TempPathFactory) -> SessionIndex:
     # CONDUCTBOT_TEST_CACHE: a cache directory kept between runs (the index is reused while the corpus and
     # the encoder are unchanged), for developers on a busy machine; CI builds a fresh one
     cache = Path(os.environ["CONDUCTBOT_TEST_CACHE"]) if os.environ.get("CONDUCTBOT_TEST_CACHE") else root / "cache"
+    if not cache.exists():
+        _seed(cache)
     r = run_cli(["index"], root / "home", cache, timeout=300)
     assert r.returncode == 0, str(r)
     return SessionIndex(cache, r)
+
+
+def _seed(cache: Path) -> None:
+    """Start the session's cache from a copy of the one `install.sh` built, when there is one.
+
+    Embeddings are kept per passage by content hash, so a copy can only save work: passages whose text
+    changed since are embedded again by `conductbot index`, and the installed cache is never written to.
+    (Building the index from nothing is tested on its own, in tests/knowledge/test_index.py.)
+    """
+    installed = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "conductbot"
+    if installed.is_dir():
+        shutil.copytree(installed, cache)
 
 
 class Cli:

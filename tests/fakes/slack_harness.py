@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -37,9 +38,17 @@ _ids = itertools.count(1)
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port on 127.0.0.1; with several pytest-xdist workers, one only this worker may pick (its port
+    number modulo the worker count is the worker's index), so two workers' servers never meet."""
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+    index = int((os.environ.get("PYTEST_XDIST_WORKER") or "gw0").removeprefix("gw") or 0)
+    for _ in range(500):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if port % count == index:
+            return port
+    raise RuntimeError("no free port for this worker")
 
 
 def sign(body: bytes, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:

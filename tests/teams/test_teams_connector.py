@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fakes"))
 import pytest
 from conftest import SessionIndex
 from fake_teams import FakeConnector
+from slack_harness import free_port
 from teams_harness import MANAGERS, TeamsApp, activity, object_id, start_server, stop_server
 
 QUESTION = "vem ska jag säga till om en kollega är full?"
@@ -60,9 +60,7 @@ def test_a_429_waits_for_its_retry_after_and_5xx_back_off(teams: TeamsApp) -> No
 
 
 def test_an_unreachable_connector_costs_one_answer_not_the_server(teams: TeamsApp) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{s.getsockname()[1]}/"
+    dead = f"http://127.0.0.1:{free_port()}/"  # nothing listens there (a port no other test worker picks)
     conv = "a:personal-nowhere01"
     assert teams.post(activity(dead, "nowhere01", QUESTION)).status == 201
     deadline = time.monotonic() + 30
