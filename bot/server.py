@@ -86,6 +86,9 @@ async def attach_senders(bot: Bot, settings: Settings) -> list[str]:
     if not isinstance(bot.sender, RouterSender):
         return names
     for name in PLATFORMS:
+        package = importlib.import_module(f"adapters.{name}")  # light: says whether the platform is set up
+        if not package.sends():
+            continue
         module = _platform(name)
         if module is None:
             continue

@@ -57,7 +57,8 @@ def _words() -> dict[str, tuple[str, ...]]:
         k: tuple(fold(normalize(str(w))) for w in data[k])
         for k in ("starts", "send_words", "discard_words", "rewrite_words", "cancel_words", "negations")
     }
-    for k in ("secrecy", "reporting", "wish", "whistleblowing", "earlier", "answers", "unknown_to", "knowing", "later"):
+    keys = ("secrecy", "reporting", "wish", "whistleblowing", "earlier", "answers", "unknown_to", "knowing", "later")
+    for k in (*keys, "secret_words", "again"):
         out[k] = tuple(fold(normalize(str(w))) for w in data["own_words"][k])
     return out
 
@@ -109,9 +110,16 @@ def returning(text: str) -> bool:
     return earlier and not involved.parties(text)
 
 
+def lost_secret(text: str) -> bool:
+    """True when someone asks to see their case code or passphrase again, or says it is lost."""
+    t = re.sub(r" losenord\w*", " ", _folded(text))  # a password ("lösenordet till datorn") is not the case's
+    w = _words()
+    return any(f" {s}" in t for s in w["secret_words"]) and any(f" {a}" in t for a in w["again"])
+
+
 def matches(ctx: Context) -> bool:
     secret = code_in(ctx.text) or passphrase_in(ctx.text)
-    return bool(secret) or asks_to_report(ctx.text) or returning(ctx.text)
+    return bool(secret) or asks_to_report(ctx.text) or returning(ctx.text) or lost_secret(ctx.text)
 
 
 def takes_by_meaning(ctx: Context) -> bool:
@@ -225,6 +233,8 @@ async def handle(ctx: Context) -> list[Reply]:
         return await report_login.login(ctx, code, _phrase(ctx.text))
     if passphrase_in(ctx.text):
         return await report_login.passphrase_alone(ctx)
+    if lost_secret(ctx.text):  # shown once and never kept readable: it cannot be shown again
+        return [reply(ctx, say(NAME, "shown_once", ctx.lang))]
     if returning(ctx.text):  # how to read the answers: with the code and passphrase, never a new report
         begin(ctx, "login")
         return [reply(ctx, say(NAME, "how_to_return", ctx.lang))]

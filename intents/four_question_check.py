@@ -407,4 +407,7 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
                 if any(a and toks[i : i + len(a)] == a for a in c.aliases for i in range(len(toks))):
                     return _begin(ctx, c)
         return None
+    whom = load(NAME)["answers"].get("ask_whom") or []
+    if kind is None and _has(" ".join(_tokens(ctx.text)), whom, load(NAME)["match"]):
+        kind = "unsure"  # "vem kan jag fråga om jag inte vet?": the question explained, and who can help
     return await _on_answer(ctx, kind) if kind else None

@@ -39,14 +39,18 @@ def _parties() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((k, tuple(_folded(w).rstrip() for w in v)) for k, v in _data()["parties"].items())
 
 
-def parties(text: str) -> list[str]:
-    """The kinds of people the message is about, most specific first ('manager', 'member', ...)."""
+def parties(text: str, after: str | None = None) -> list[str]:
+    """The kinds of people the message is about, most specific first ('manager', 'member', ...); `after`:
+    the kind the previous answer was about as the one involved (then "hans chef" is the manager's manager)."""
     t = _folded(text)
     for own in _data()["own_words"]:  # "min egen chef", "my own boss": the person is the same
         t = t.replace(f" {_folded(own).strip()} ", " ")
     found: list[str] = []
+    for kind, words in (_data().get("after_target") or {}).get(after or "", {}).items():
+        if any(_folded(w).rstrip() in t for w in words):
+            found.append(kind)
     for kind, words in _parties():
-        if any(w in t for w in words):
+        if any(w in t for w in words) and kind not in found:
             found.append(kind)
     if "managers_manager" in found and "manager" in found:
         found.remove("manager")  # "chefens chef" names the manager's manager, not the manager
@@ -110,9 +114,13 @@ def names_usual(rule_text: str, target: str) -> bool:
     return any(f" {_folded(w).strip()}" in t for w in _data()["usual_words"].get(key, []))
 
 
-def is_receiver(role: str, found: list[str]) -> bool:
-    """True when the asker is the one a report reaches (a manager told by an employee)."""
-    return any(p in found for p in _data()["receiving"].get(role, []))
+def is_receiver(role: str, found: list[str], text: str = "") -> bool:
+    """True when the asker is the one a report reaches (a manager told by an employee), or says they ask in
+    that role ("vad är mitt ansvar som chef här?")."""
+    if any(p in found for p in _data()["receiving"].get(role, [])):
+        return True
+    t = _folded(text)
+    return any(f" {_folded(c).strip()} " in t for c in (_data().get("receiver_cues") or {}).get(role, []))
 
 
 def _sentences(text: str) -> list[str]:
@@ -136,13 +144,20 @@ def role_passages(ctx: Context, role: str) -> list[Passage]:
     return [p for p in ctx.bot.retriever.corpus.passages if p.org == ctx.org and role in p.doc.audiences]
 
 
-def receiver_passage(ctx: Context, role: str) -> Passage | None:
-    """The passage of the role's own document that says what is expected of the one receiving (by section
-    name first, then by text)."""
+def receiver_passage(ctx: Context, role: str, near: Passage | None = None) -> Passage | None:
+    """The passage of the role's own document that says what is expected of the one receiving: in the
+    section of `near` (the rule's passage: what is expected on that very matter) first, then by section name,
+    then by text anywhere."""
     words = [_folded(w).strip() for w in _data()["receiver_words"].get(role, [])]
     # "tala med din gruppledare" speaks to the one who reports, not about the one receiving
     addressed = [_folded(a).strip() for a in _data().get("addressed_words") or []]
     candidates = role_passages(ctx, role)
+    if near is not None:
+        same = [p for p in candidates if (p.doc.id, p.section) == (near.doc.id, near.section) and p.id != near.id]
+        for p in same:
+            t = _folded(p.text)
+            if any(f" {w}" in t for w in words) and not any(f" {a} {w}" in t for a in addressed for w in words):
+                return p
     for field in ("section", "text"):
         for p in candidates:
             t = _folded(getattr(p, field))

@@ -156,13 +156,15 @@ def note_unanswered(ctx: Context) -> None:
     ctx.bot.questions.note(ctx.conv_key, ctx.user_key, ctx.org, ctx.role, ctx.lang, "abstained", text=ctx.text)
 
 
-def no_documents_for_role(ctx: Context) -> Reply:
-    """An organisation with no document for the asker's role says so, instead of claiming rules it lacks."""
+def no_documents_for_role(ctx: Context, role: str | None = None) -> Reply:
+    """An organisation with no document for the asker's role (or the role asked about) says so, instead of
+    claiming rules it lacks."""
     from intents import profile  # profile imports this module
 
     sv = org_name(ctx.org, "sv")
     names = {"org": sv, "org_cap": _capital(sv), "org_en": _capital(org_name(ctx.org, "en"))}
-    text = say(NAME, "no_docs_for_role", ctx.lang, role=profile.role_name(ctx.answer_role, ctx.lang), **names)
+    name = profile.role_name(role or ctx.answer_role, ctx.lang)
+    text = say(NAME, "no_docs_for_role", ctx.lang, role=name, **names)
     return Reply(text=text, intent="out_of_scope", lang=ctx.lang, abstained=True)
 
 
@@ -234,6 +236,8 @@ async def answer_only(ctx: Context) -> Reply:
     if not profile.serves_role(ctx, ctx.answer_role) and ctx.answer_role in ELECTED_ROLES:
         return no_documents_for_role(ctx)
     result = _follow_up_search(ctx) or ctx.search()
+    if result.abstain and result.uncovered[:1] == ["elected_role"] and not profile.serves_role(ctx, "elected"):
+        return no_documents_for_role(ctx, "elected")  # "sitter i kf, gäller er policy mig?" in Alingsås
     if result.hits and not result.abstain:
         top = result.hits[0].passage
         ctx.state["last_passage"] = top.id  # the passage's id (never the question), for a follow-up

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.types import ROLES, Choice, Reply
 from intents.phrases import load, say
 from knowledge.orgs import find_org, org_name
-from knowledge.text import fold, normalize
+from knowledge.text import WordSet, fold, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -39,12 +39,13 @@ _MARKS = re.compile(r"[^\w\s'’-]")  # brackets, quotes and dashes around words
 def _seat(t: str) -> bool:
     """A seat in a named body: "sitter i kulturnämnden", "ersättare i byggnadsnämnden" (folded clause)."""
     suffixes = tuple(fold(x) for x in _data().get("seat_suffixes") or ())  # type: ignore[union-attr]
+    short = {fold(str(x)) for x in _data().get("seat_abbreviations") or ()}  # type: ignore[union-attr]
     for cue in _data().get("seat_cues") or ():  # type: ignore[union-attr]
         c = f" {fold(normalize(str(cue)))} "
         i = t.find(c)
         if i >= 0:
             nxt = t[i + len(c) :].split()[:1]
-            if nxt and nxt[0].endswith(suffixes):
+            if nxt and (nxt[0].endswith(suffixes) or nxt[0] in short):
                 return True
     return False
 
@@ -119,8 +120,13 @@ def takes_by_meaning(ctx: Context) -> bool:
 
 def asks(text: str) -> bool:
     """The message starts with a question word ("kan jag jobba hemifrån", "can I work from home")."""
-    first = fold(normalize(text)).split()[:1]
-    return bool(first) and first[0] in {fold(normalize(w)) for w in _data()["question_words"]}  # type: ignore[union-attr]
+    first = normalize(text).split()[:1]
+    return bool(first) and first[0] in _question_words()
+
+
+@cache
+def _question_words() -> WordSet:
+    return WordSet(_data()["question_words"])  # type: ignore[arg-type]
 
 
 def _profession(t: str) -> bool:

@@ -15,7 +15,7 @@ from bot.types import Citation, Reply
 from intents import anonymous_report, involved, policy_answer, profile
 from intents.phrases import load, say
 from knowledge.routing import ANONYMOUS_REPORT_TOPICS, Rule
-from knowledge.text import content_words, fold, normalize
+from knowledge.text import WordSet, content_words, fold, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -29,6 +29,11 @@ MATTER_WORDS = 3  # content words, besides the request's own, that describe the 
 @cache
 def _cues() -> tuple[str, ...]:
     return tuple(" " + fold(normalize(c)) + " " for c in load(NAME)["cues"])
+
+
+@cache
+def _word_set(key: str) -> WordSet:
+    return WordSet(load(NAME)[key])
 
 
 def has_cue(text: str) -> bool:
@@ -47,8 +52,8 @@ def _statement(text: str) -> bool:
 def _asks_rule(text: str) -> bool:
     """The message opens with a question word ("what counts as harassment anyway", "vad räknas som
     jäv") and asks nothing of whom to tell: a question about what a rule says."""
-    ws = fold(normalize(text)).replace(",", " ").split()
-    openers, asks = ({fold(normalize(w)) for w in load(NAME)[k]} for k in ("openers", "question_words"))
+    ws = normalize(text).replace(",", " ").split()
+    openers, asks = _word_set("openers"), _word_set("question_words")
     while len(ws) > 1 and ws[0] in openers:  # "men vad säger den om lönesamtalet då?"
         ws = ws[1:]
     return bool(ws) and ws[0] in asks and not has_cue(text)
@@ -122,6 +127,9 @@ def _for_target(ctx: Context, rule: Rule, base: Reply, target: str, who: str | N
         head = involved.phrase(f"target{suffix}", ctx.lang, person=who)
         return replace(base, text=f"{head}\n{_quoted(own)}\n\n{base.text}")
     others = [s for s in involved.alternatives(involved.role_passages(ctx, ctx.answer_role)) if s not in own][:2]
+    if others and target == "managers_manager":  # the rule names the manager, not the one above: the others
+        head = involved.phrase(f"target{suffix}", ctx.lang, person=who)
+        return replace(base, text=f"{head}\n{_quoted(others)}\n\n{base.text}")
     extra = f"{involved.phrase('target_else', ctx.lang)}\n{_quoted(others)}" if others else ""
     if "anonymous_report" in rule.offer:  # the rule itself names another way: the whistleblower function
         head = involved.phrase(f"target_other{suffix}", ctx.lang, person=who)
@@ -134,7 +142,7 @@ def _for_receiver(ctx: Context, rule: Rule, base: Reply) -> Reply:
     """The asker receives the report (a manager, a group leader): the code's expectations of that role, then
     the rule's passage as what the code tells the one who reports (not as advice to the asker: a group
     leader is not told to tell their group leader)."""
-    p = involved.receiver_passage(ctx, ctx.answer_role)
+    p = involved.receiver_passage(ctx, ctx.answer_role, rule.rests_on[0])
     if p is None:
         return base
     head = involved.phrase(f"receiver_{ctx.answer_role}", ctx.lang)
@@ -166,14 +174,16 @@ async def handle(ctx: Context) -> list[Reply]:
     ctx.state["topic"] = rule.topic  # the topic's id (never the text), for a follow-up
     ctx.state["last_passage"] = rule.rests_on[0].id  # ... and the passage the answer rests on
     reply = reply_for(ctx, rule)
-    found = involved.parties(ctx.text)
+    earlier = ctx.state.pop("target", None)  # the kind of person the last answer was about as the one involved
+    found = involved.parties(ctx.text, after=earlier if involved.follow_up(ctx.text) else None)
     target = involved.is_target(ctx.answer_role, found)
     asker = involved.asker_is_target(ctx.answer_role, ctx.text, found)
     if target and involved.names_usual(rule.sv, target):
         reply = _for_target(ctx, rule, reply, target)
+        ctx.state["target"] = target  # the kind of person (never a name), for "och om hans chef ...?"
     elif asker and involved.names_usual(rule.sv, asker):  # the one who would be told is the one reported
         reply = _for_target(ctx, rule, reply, asker, involved.person(f"self_{asker}", ctx.lang))
-    elif involved.is_receiver(ctx.answer_role, found):
+    elif involved.is_receiver(ctx.answer_role, found, ctx.text):
         reply = _for_receiver(ctx, rule, reply)
     party = involved.party_passage(ctx, rule.rests_on[0], found)
     if party is not None:

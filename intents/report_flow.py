@@ -40,7 +40,7 @@ PASSPHRASE = re.compile(r"(?<![\w-])[a-z0-9]{5}(?:-[a-z0-9]{5}){4}(?![\w-])", re
 LOOSE_PASSPHRASE = re.compile(r"^\s*[^\W_]{2,12}(?:[-.][^\W_]{2,12}){2,7}\s*$")
 # ... or such a chain inside a sentence that names it ("min lösenfras är hallon-trappa-moln, vad var koden?")
 _CHAIN = re.compile(r"(?<![\w.-])[^\W_]{2,12}(?:[-.][^\W_]{2,12}){2,7}(?![\w-])")
-NAMED = re.compile(r"\b(?:lösenfras\w*|lösenord\w*|passfras\w*|passphrase\w*|pass phrase|password)\b", re.I)
+NAMED = re.compile(r"\b(?:lösen|lösenfras\w*|lösenord\w*|passfras\w*|passphrase\w*|pass phrase|password|pw)\b", re.I)
 
 
 def code_in(text: str) -> str | None:

@@ -9,13 +9,14 @@ and stop. Reminders go to the conversation they were asked for in (`Incoming.pla
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from bot import schedule as sched
 from bot.calendar import WEEKDAYS, local
 from bot.types import Choice, Reply
 from intents.phrases import load, say
-from knowledge.text import content_words, fold, normalize, stem_en, stem_sv
+from knowledge.text import WordSet, content_words, fold, normalize, stem_en, stem_sv
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -58,12 +59,17 @@ def _kind(text: str) -> str | None:
     # a dialogue named together with a cadence ("lägg in medarbetarsamtal varje år i oktober kl 9"), when it
     # is not a question ("do i have to do appraisal talks every year" asks what the policy says)
     items = (normalize(w) for ws in _data()["item_words"].values() for w in ws)
-    asks = "?" in t or fold(first) in {fold(normalize(w)) for w in _data()["question_words"]}
-    if asks or fold(first) not in {fold(normalize(w)) for w in _data()["request_verbs"]}:
+    asks = "?" in t or first in _word_set("question_words")
+    if asks or first not in _word_set("request_verbs"):
         return None  # a request opens with its verb; "en kollega härmar mig varje gång på apt:n" is none
     if any(f" {w} " in f" {t} " for w in _words("cadence_words")) and any(f" {w}" in f" {t}" for w in items):
         return "reminder"
     return None
+
+
+@cache
+def _word_set(key: str) -> WordSet:
+    return WordSet(_data()[key])
 
 
 def matches(ctx: Context) -> bool:
@@ -73,9 +79,8 @@ def matches(ctx: Context) -> bool:
 def takes_by_meaning(ctx: Context) -> bool:
     """Recognised by meaning alone, a question ("när betalas lönen ut?", "blir det löneavdrag ...?") is about
     something, not a request for a reminder (a request asked as a question names the reminder in words)."""
-    first = fold(normalize(ctx.text)).split()[:1]
-    asks = {fold(normalize(w)) for w in _data()["question_words"]}
-    return "?" not in ctx.text and not (first and first[0] in asks)
+    first = normalize(ctx.text).split()[:1]
+    return "?" not in ctx.text and not (first and first[0] in _word_set("question_words"))
 
 
 def _reply(ctx: Context, text: str, choices: tuple[Choice, ...] = ()) -> Reply:

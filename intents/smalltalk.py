@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -11,7 +13,7 @@ from rapidfuzz import fuzz, process
 from bot.types import Choice, Reply
 from intents.phrases import load, say
 from knowledge.orgs import org_name
-from knowledge.text import is_stop, normalize
+from knowledge.text import content_words, is_stop, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -45,6 +47,19 @@ def requested_language(text: str) -> str | None:
         if any(f" {normalize(str(p))} " in t for p in phrases):
             return str(lang)
     return None
+
+
+def question_beside_request(text: str) -> str:
+    """What a language request carries beside itself that asks something ("in English please: what does it
+    say about skills development?" -> the question), or "" when it only asks for the language."""
+    t = normalize(text)
+    for phrases in load(NAME)["language_requests"].values():
+        for p in sorted((normalize(str(x)) for x in phrases), key=len, reverse=True):
+            t = re.sub(rf"(?<!\w){re.escape(p)}(?!\w)", " ", t)
+    fillers = {normalize(str(w)) for w in load(NAME).get("language_request_fillers") or ()}
+    if len([w for w in content_words(t) if w not in fillers]) < 2:
+        return ""
+    return " ".join(t.strip(" :,.;-!").split())
 
 
 def kind(text: str, known: Callable[[str], bool] | None = None) -> str | None:
@@ -145,6 +160,11 @@ async def handle(ctx: Context) -> list[Reply]:
     if k == "language":  # the conversation's language is switched already (bot/core.py): the last answer again
         from intents import profile  # profile imports the policy answer, which imports this module
 
+        if new := question_beside_request(ctx.text):  # a new question with the request: answer it in that language
+            from intents import registry
+
+            sub = replace(ctx, incoming=replace(ctx.incoming, text=new, choice=None), _search={}, fixed_lang=True)
+            return await registry.dispatch(sub)
         again = await profile.answer_held(ctx)
         return again or [Reply(text=say(NAME, "language", ctx.lang), intent="thanks", lang=ctx.lang, abstained=True)]
     if k in ("thanks", "bye"):

@@ -36,6 +36,22 @@ def _data() -> dict[str, frozenset[str]]:
     return data
 
 
+class WordSet:
+    """Listed words matched as typed: exactly, or without å/ä/ö when the typed word has none ("var" for "vår"
+    typed on an English keyboard). A word typed with å/ä/ö matches only itself: "vår" (our) is not "var"
+    (where). Build it once per list (it folds every word)."""
+
+    __slots__ = ("_exact", "_folded")
+
+    def __init__(self, listed: Iterable[object]) -> None:
+        self._exact = frozenset(normalize(str(w)) for w in listed)
+        self._folded = frozenset(fold(w) for w in self._exact)
+
+    def __contains__(self, typed: object) -> bool:
+        w = normalize(str(typed))
+        return w in self._exact or (fold(w) == w and w in self._folded)
+
+
 def normalize(text: str) -> str:
     """Lower-case NFC text with typographic quotes and dashes made plain."""
     t = unicodedata.normalize("NFC", text).lower()

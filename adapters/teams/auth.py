@@ -28,10 +28,10 @@ from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
 from microsoft_agents.hosting.core.authorization.jwt.jwt_token_validator import _JwkClientManager
 
 from adapters.common.door import BadRequest
+from adapters.teams import SDK_PREFIX
 
 log = logging.getLogger(__name__)
 
-SDK_PREFIX = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
 BOT_FRAMEWORK_TENANT = "botframework.com"
 APP_TYPES = {
     "multitenant": AuthTypes.client_secret,

@@ -14,6 +14,7 @@ import hmac
 import itertools
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -38,16 +39,19 @@ _ids = itertools.count(1)
 
 
 def free_port() -> int:
-    """A free port on 127.0.0.1; with several pytest-xdist workers, one only this worker may pick (its port
-    number modulo the worker count is the worker's index), so two workers' servers never meet."""
+    """A free port on 127.0.0.1 below the kernel's ephemeral range (so no outgoing connection takes it); with
+    several pytest-xdist workers, one only this worker may pick (its number modulo the worker count is the
+    worker's index), so two workers' servers never meet."""
     count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
     index = int((os.environ.get("PYTEST_XDIST_WORKER") or "gw0").removeprefix("gw") or 0)
-    for _ in range(500):
+    for _ in range(200):
+        port = random.randrange(20000 // count, 32000 // count) * count + index
         with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        if port % count == index:
-            return port
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
     raise RuntimeError("no free port for this worker")
 
 
