@@ -1,0 +1,87 @@
+"""Conversations of issue 12's kinds through `conductbot chat`, from a blind set's remaining failures: asking
+to see the passphrase again, a passphrase labelled "lösen" in a sentence, asking whom to ask in the middle
+of the check, "vår gruppledare" and "hans chef" as the ones involved, a manager asking about their own
+responsibility, a seat in "kf" where no document serves elected officials, a new question after "in English
+please:", working time and gifts where the documents say nothing of them."""
+
+from __future__ import annotations
+
+from conftest import Cli, transcript
+
+
+def test_the_passphrase_is_shown_only_once_and_a_computer_password_is_another_matter(cli: Cli) -> None:
+    lines = ["vill lämna ett anonymt tips om en grej på parkförvaltningen",
+             "Arbetsledaren tar hem kommunens motorsågar och hyr ut dem privat på helgerna.", "skicka",
+             "kan du visa lösenfrasen en gång till? hann inte skriva ner den",
+             "jag har glömt lösenordet till datorn"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "p1")
+    assert "Din lösenfras:" in replies[2], replies[2]
+    assert "visas bara en gång" in replies[3] and "kan inte visa dem igen" in replies[3], replies[3]
+    assert "Din lösenfras:" not in replies[3], "never shown again"
+    assert "visas bara en gång" not in replies[4] and "IT och utrustning" in replies[4], replies[4]
+
+
+def test_a_code_and_a_passphrase_labelled_losen_in_a_sentence_are_tried(cli: Cli) -> None:
+    lines = ["hej, skickade en anmälan förra veckan. kod VB-Q7MN-3KD8 lösen björk-kanel-fyra-moln. har de svarat nåt?"]
+    (reply,) = transcript(cli, lines, "--org", "vasteras", "--user", "p2")
+    assert "Koden eller lösenfrasen stämmer inte" in reply, reply
+    assert "björk-kanel" not in reply
+
+
+def test_asking_whom_to_ask_in_the_middle_of_the_check(cli: Cli) -> None:
+    lines = ["är det okej att jag tar hem överbliven mat från skolköket istället för att slänga den?",
+             "ja", "ja", "vem kan jag fråga om jag inte vet om det är lagligt ens?"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "c1")
+    assert "Fråga 3 av 4: Är det lagligt?" in replies[2], replies[2]
+    assert "Om frågan ”Är det lagligt?”" in replies[3] and "säkerhetsansvarig" in replies[3], replies[3]
+    assert "Fråga 4 av 4" in replies[3], "the check goes on"
+
+
+def test_our_group_leader_and_his_manager_as_the_ones_involved(cli: Cli) -> None:
+    gl = ["vår gruppledare skäller ut mig inför hela gruppen när jag röstar fel. och enligt koden ska jag prata med… "
+          "gruppledaren. ja tack"]  # fmt: skip
+    (reply,) = transcript(cli, gl, "--org", "vasteras", "--role", "elected", "--user", "i1")
+    assert "Om det är din gruppledare det gäller" in reply, reply
+    assert "partikollega" in reply, "what else the code names"
+    boss = ["förmannen (alltså min chef) kommer bakfull o luktar sprit varje måndag. det står ju att man ska säga "
+            "till chefen men det är ju HAN", "och om hans chef är hans polare?"]  # fmt: skip
+    replies = transcript(cli, boss, "--org", "vasteras", "--role", "employee", "--user", "i2")
+    assert "Om det är din chef det gäller" in replies[0], replies[0]
+    assert "Om det är chefens chef det gäller" in replies[1] and "HR" in replies[1], replies[1]
+
+
+def test_a_manager_asking_about_their_own_responsibility(cli: Cli) -> None:
+    lines = ["en i mitt arbetslag berättade just att en kollega kallar henne 'terroristen' pga hennes slöja. "
+             "vad är mitt ansvar som chef här?"]  # fmt: skip
+    (reply,) = transcript(cli, lines, "--org", "alingsas", "--role", "manager", "--user", "m1")
+    assert "Som chef är det till dig medarbetaren vänder sig" in reply, reply
+    assert "arbetar du förebyggande" in reply, "the section's own expectations of managers"
+
+
+def test_a_seat_in_kf_and_a_new_question_after_in_english_please(cli: Cli) -> None:
+    seat = ["sitter i kf för ett litet parti. gäller er medarbetarpolicy för mig?"]
+    (kf,) = transcript(cli, seat, "--org", "alingsas")
+    assert "gäller anställda och chefer" in kf and "förtroendevalda" in kf, kf
+    lines = ["vad säger policyn om lönesamtal?",
+             "ok cool. in English please: what does it say about developing my skills?"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "alingsas", "--role", "employee", "--user", "l1")
+    assert "Lön och måluppfyllelse" in replies[0], replies[0]
+    assert "skills" in replies[1] and "Pay and goal achievement" not in replies[1], "the new question, in English"
+
+
+def test_working_time_and_gifts_where_the_documents_say_nothing_of_them(cli: Cli) -> None:
+    q = cli.batch([
+        {"id": "rast", "q": "hur lång rast har jag rätt till mellan turerna egentligen", "org": "vasteras"},
+        {"id": "komp", "q": "får jag komp eller pengar för beredskapen i helgen?", "org": "kommun"},
+        {"id": "gift", "q": "är det okej att jag tar emot ett presentkort på 500 kr från en låntagare?",
+         "org": "kommun"},
+        {"id": "cigg", "q": "får man ta en cigg på rasten bakom skolan om ingen ser", "org": "alingsas"},
+        {"id": "names", "q": "a passenger keeps calling me names every morning on route 3, who do I tell?",
+         "org": "vasteras", "role": "employee"},
+    ])  # fmt: skip
+    by = {a["id"]: a for a in q}
+    assert by["rast"]["abstained"] and "arbetstid" in by["rast"]["text"], by["rast"]
+    assert by["komp"]["abstained"] and "arbetstid" in by["komp"]["text"], by["komp"]
+    assert by["gift"]["abstained"] and "gåvor" in by["gift"]["text"], by["gift"]
+    assert not by["cigg"]["abstained"] and "röka på arbetstid" in by["cigg"]["text"], "the break is only when"
+    assert "manager" in by["names"]["text"] and "About visitors" in by["names"]["text"], by["names"]
