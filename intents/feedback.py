@@ -45,6 +45,10 @@ async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | Non
     when more follows ("nej det hjälpte inte riktigt, jag behöver konkreta övningar"); when what follows
     is a question of its own, the verdict is kept and the question answered as any."""
     kind, rest = answers.lead(ctx.text)
+    from intents import profile  # profile imports the policy answer, which imports this module
+
+    if kind in ("yes", "no") and profile.stated_role(ctx.text):
+        return None  # "nej jag är inte tjänsteperson, jag sitter i nämnden": who the person is, not a verdict
     if kind in ("yes", "no") and rest and "?" in rest and len(rest.split()) >= 3:
         await ctx.bot.store.feedback(waiting["answer"], kind == "yes")
         return None

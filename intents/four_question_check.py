@@ -26,7 +26,7 @@ from intents import answers, policy_answer
 from intents.phrases import load, say
 from knowledge.corpus import Corpus, Passage
 from knowledge.orgs import org_name
-from knowledge.text import fold, words
+from knowledge.text import fold, normalize, words
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -193,9 +193,21 @@ def matches(ctx: Context) -> bool:
     Cheap: phrase lists only, no retrieval.
     """
     kind = _trigger(ctx.text)
+    if kind == "situation" and _about_someone_else(ctx.text):
+        return False
     if kind in ("situation", "info"):
         return ctx.org in (load(NAME).get("checks") or {})
     return kind is not None
+
+
+def _about_someone_else(text: str) -> bool:
+    """The situation is another person's doing: someone is named and the asker is not in it."""
+    from intents import involved  # involved imports the routing answer's neighbours
+
+    if not involved.parties(text):
+        return False
+    mine = {normalize(w) for w in load(NAME)["match"].get("first_person") or ()}
+    return not any(w in mine for w in normalize(text).replace("?", " ").replace(",", " ").split())
 
 
 def takes_by_meaning(ctx: Context) -> bool:
@@ -362,6 +374,8 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
             say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
         )
     if step < len(c.questions):
+        if explained:
+            ctx.state["explained"] = True  # a bare "ok" next acknowledges this, it does not answer the next question
         go_on = (say(NAME, "go_on", ctx.lang),) if explained else ()
         return _ask(ctx, c, step + 1, *explained, *go_on, quotes=q.quotes if explained else ())
     unsure = [str(n) for n in ctx.state.get("unsure") or []]
@@ -410,4 +424,7 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
     whom = load(NAME)["answers"].get("ask_whom") or []
     if kind is None and _has(" ".join(_tokens(ctx.text)), whom, load(NAME)["match"]):
         kind = "unsure"  # "vem kan jag fråga om jag inte vet?": the question explained, and who can help
+    acks = {" ".join(_tokens(a)) for a in load(NAME)["answers"].get("acks") or []}
+    if ctx.state.pop("explained", False) and kind == "yes" and " ".join(_tokens(ctx.text)) in acks:
+        kind = "again"  # "ok" after an explanation: the question it ended with, asked again
     return await _on_answer(ctx, kind) if kind else None

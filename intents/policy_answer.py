@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.types import Citation, Reply
 from intents import feedback
-from intents.phrases import say
+from intents.phrases import load, say
 from knowledge.orgs import org_name
 from knowledge.retrieval import Hit, SearchResult
 from knowledge.text import fold, normalize
@@ -156,6 +156,18 @@ def note_unanswered(ctx: Context) -> None:
     ctx.bot.questions.note(ctx.conv_key, ctx.user_key, ctx.org, ctx.role, ctx.lang, "abstained", text=ctx.text)
 
 
+def _without_staff_document(text: str) -> str | None:
+    """The question without its naming of the staff's own document ("what does the employee policy say about
+    respect then?" -> "what does the say about respect then?"), or None when it names none."""
+    t = f" {' '.join(normalize(text).replace('?', ' ').split())} "
+    found = [n for d in load(NAME).get("staff_documents") or () if f" {(n := normalize(str(d)))} " in t]
+    if not found:
+        return None
+    for name in found:
+        t = t.replace(f" {name} ", " ")
+    return " ".join(t.split())
+
+
 def no_documents_for_role(ctx: Context, role: str | None = None) -> Reply:
     """An organisation with no document for the asker's role (or the role asked about) says so, instead of
     claiming rules it lacks."""
@@ -234,13 +246,18 @@ async def answer_only(ctx: Context) -> Reply:
     from intents import profile
 
     if not profile.serves_role(ctx, ctx.answer_role) and ctx.answer_role in ELECTED_ROLES:
-        return no_documents_for_role(ctx)
+        staff = _without_staff_document(ctx.text)
+        if staff is None:
+            return no_documents_for_role(ctx)
+        # asked, knowingly, what the staff's document says: searched for what is asked about, as an employee
+        ctx = replace(ctx, role="employee", incoming=replace(ctx.incoming, text=staff), _search={})
     result = _follow_up_search(ctx) or ctx.search()
     if result.abstain and result.uncovered[:1] == ["elected_role"] and not profile.serves_role(ctx, "elected"):
         return no_documents_for_role(ctx, "elected")  # "sitter i kf, gäller er policy mig?" in Alingsås
     if result.hits and not result.abstain:
         top = result.hits[0].passage
         ctx.state["last_passage"] = top.id  # the passage's id (never the question), for a follow-up
+        ctx.state["answered"] = "rule"  # ... and that what a rule says was answered (not whom to tell)
         # the question itself waits in memory only, to be answered again if the person then says who they are
         ctx.bot.memo[ctx.conv_key] = {"question": ctx.text, "at": time.time(), "answered": top.id}
         # the topic a follow-up carries: the routing topic of the passage, else of the question's own words

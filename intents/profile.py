@@ -37,15 +37,17 @@ _MARKS = re.compile(r"[^\w\s'’-]")  # brackets, quotes and dashes around words
 
 
 def _seat(t: str) -> bool:
-    """A seat in a named body: "sitter i kulturnämnden", "ersättare i byggnadsnämnden" (folded clause)."""
+    """A seat in a named body: "sitter i kulturnämnden", "ersättare i byggnadsnämnden", "nyvald i
+    kommunfullmäktige" (folded clause; the body within five words of the cue)."""
     suffixes = tuple(fold(x) for x in _data().get("seat_suffixes") or ())  # type: ignore[union-attr]
     short = {fold(str(x)) for x in _data().get("seat_abbreviations") or ()}  # type: ignore[union-attr]
     for cue in _data().get("seat_cues") or ():  # type: ignore[union-attr]
         c = f" {fold(normalize(str(cue)))} "
         i = t.find(c)
         if i >= 0:
-            nxt = t[i + len(c) :].split()[:1]
-            if nxt and (nxt[0].endswith(suffixes) or nxt[0] in short):
+            # the body's name may come after a list of its parts ("sitter i kultur-, idrotts- och fritidsnämnden")
+            nxt = t[i + len(c) :].split()[:5]
+            if nxt and (nxt[0] in short or any(w.endswith(suffixes) for w in nxt)):
                 return True
     return False
 
@@ -58,7 +60,9 @@ def find_role(text: str) -> str | None:
     negations = [" " + fold(normalize(n)) + " " for n in _data()["negations"]]  # type: ignore[union-attr]
     positive: set[str] = set()
     negated: set[str] = set()
-    for clause in _CLAUSE.split(" " + normalize(text) + " "):
+    # a list of compound parts is one name ("kultur-, idrotts- och fritidsnämnden"), not clauses
+    joined = re.sub(r"-\s*,\s*", "- ", normalize(text))
+    for clause in _CLAUSE.split(" " + joined + " "):
         t = " " + " ".join(_MARKS.sub(" ", fold(clause)).split()) + " "
         for role in SPECIFIC_FIRST:
             for word in roles[role]:
@@ -166,7 +170,7 @@ def stated_role(text: str) -> str | None:
     kommunalråd, vad säger policyn om ..."): a self-description cue and a role named positively."""
     t = _padded(text)
     cues: list[str] = _data()["cues"]  # type: ignore[assignment]
-    if not any(f" {fold(normalize(c))} " in t for c in cues):
+    if not any(f" {fold(normalize(c))} " in t for c in cues) and not _seat(t):  # "nyvald i fullmäktige" says who
         return None
     return find_role(text)
 

@@ -24,6 +24,7 @@ NAME = "report_concern"
 PREFIX = "route:"
 NOT_FOR_TOPIC = "complaint"  # the routing topic of what the whistleblower function is not for
 MATTER_WORDS = 3  # content words, besides the request's own, that describe the matter to report
+SHORT_CUE_WORDS = 6  # a routing question this short names no matter of its own: it asks about the last one
 
 
 @cache
@@ -72,6 +73,10 @@ def topic(ctx: Context) -> str | None:
     carried = ctx.state.get("topic") if involved.follow_up(ctx.text) else None
     if carried and not has_cue(ctx.text) and involved.about_self(ctx.text) and not involved.parties(ctx.text):
         carried = None  # the new case is the asker's own conduct ("och om det är jag själv ...?"): what the rule says
+    if carried and not has_cue(ctx.text) and ctx.state.get("answered") == "rule" and not involved.parties(ctx.text):
+        carried = None  # "och mobbning?" after "vad räknas som trakasserier": what the rule says of it, too
+    if not carried and has_cue(ctx.text) and len(ctx.text.split()) <= SHORT_CUE_WORDS:
+        carried = ctx.state.get("topic")  # "vem anmäler man till", "where do i report it": the topic just discussed
     if not has_cue(ctx.text) and not carried and not _statement(ctx.text):
         return None
     topics = ctx.bot.routing.topics(ctx.org, ctx.text)
@@ -172,6 +177,7 @@ async def handle(ctx: Context) -> list[Reply]:
     if rule is None:
         return await policy_answer.handle(ctx)
     ctx.state["topic"] = rule.topic  # the topic's id (never the text), for a follow-up
+    ctx.state["answered"] = "route"  # ... and that whom to tell was answered
     ctx.state["last_passage"] = rule.rests_on[0].id  # ... and the passage the answer rests on
     reply = reply_for(ctx, rule)
     earlier = ctx.state.pop("target", None)  # the kind of person the last answer was about as the one involved

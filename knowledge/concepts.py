@@ -10,6 +10,7 @@ typed, so "hån" never matches "hand".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ BUNDLED_CONCEPTS = Path(__file__).parent / "concepts.yaml"
 KINDS = ("concern", "practical")
 AUTO_COMPOUND = 6  # a plain term at least this long also matches as part of a compound
 _NON_ASCII = frozenset("åäöéü")
+
+
+_SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +183,16 @@ class Concepts:
         return got
 
     def match(self, text: str, lang: str = "sv", question: bool = True) -> dict[int, float]:
-        """Concept index -> how many of its distinct terms the text names (see `terms`)."""
+        """Concept index -> how many of its distinct terms the text names (see `terms`). An English question
+        may name a Swedish policy word ("and what about jäv?"): its words with å/ä/ö are matched in Swedish."""
+        out = self._match(text, lang, question)
+        if question and lang == "en":
+            swedish = " ".join(w for w in text.split() if _SWEDISH_LETTERS.search(w))
+            for ci, v in (self._match(swedish, "sv", question) if swedish else {}).items():
+                out[ci] = max(out.get(ci, 0.0), v)
+        return out
+
+    def _match(self, text: str, lang: str, question: bool) -> dict[int, float]:
         found = self._found(text, lang, question)
         out: dict[int, float] = {}
         if not question:  # a passage counts the distinct terms it has
