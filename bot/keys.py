@@ -121,7 +121,6 @@ class Keys:
         if not link_new(pub, bytes(sk.public_key)):  # another process made a pair just now: keep theirs
             out.unlink()
             raise CaseError(f"{pub} exists; remove it first to make a new key pair")
-        pub.chmod(0o644)
         return pub, out
 
     def public(self, org: str, create: bool = True) -> nacl.public.PublicKey:

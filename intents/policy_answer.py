@@ -252,7 +252,7 @@ async def answer_only(ctx: Context) -> Reply:
         # asked, knowingly, what the staff's document says: searched for what is asked about, as an employee
         ctx = replace(ctx, role="employee", incoming=replace(ctx.incoming, text=staff), _search={})
     result = _follow_up_search(ctx) or ctx.search()
-    if result.abstain and result.uncovered[:1] == ["elected_role"] and not profile.serves_role(ctx, "elected"):
+    if result.abstain and list(result.uncovered[:1]) == ["elected_role"] and not profile.serves_role(ctx, "elected"):
         return no_documents_for_role(ctx, "elected")  # "sitter i kf, gäller er policy mig?" in Alingsås
     if result.hits and not result.abstain:
         top = result.hits[0].passage

@@ -51,15 +51,27 @@ def requested_language(text: str) -> str | None:
 
 def question_beside_request(text: str) -> str:
     """What a language request carries beside itself that asks something ("in English please: what does it
-    say about skills development?" -> the question), or "" when it only asks for the language."""
+    say about skills development?" -> the question after it; "vad säger den om gåvor, på engelska tack" -> the
+    question before it), or "" when it only asks for the language ("sorry, could you explain that in English?
+    my Swedish isn't great yet")."""
     t = normalize(text)
-    for phrases in load(NAME)["language_requests"].values():
-        for p in sorted((normalize(str(x)) for x in phrases), key=len, reverse=True):
-            t = re.sub(rf"(?<!\w){re.escape(p)}(?!\w)", " ", t)
-    fillers = {normalize(str(w)) for w in load(NAME).get("language_request_fillers") or ()}
-    if len([w for w in content_words(t) if w not in fillers]) < 2:
+    spans = [
+        m.span()
+        for phrases in load(NAME)["language_requests"].values()
+        for x in phrases
+        for m in re.finditer(rf"(?<!\w){re.escape(normalize(str(x)))}(?!\w)", t)
+    ]
+    if not spans:
         return ""
-    return " ".join(t.strip(" :,.;-!").split())
+    fillers = {normalize(str(w)) for w in load(NAME).get("language_request_fillers") or ()}
+    for part in (t[max(e for _, e in spans) :], t[: min(s for s, _ in spans)]):
+        own = [w for w in content_words(part) if w not in fillers]
+        if len(own) >= 2 or (own and "?" in part.strip(" :,.;-!?") + part[-1:]):
+            ws = part.split()
+            while ws and ws[0].strip(" :,.;-!?") in fillers:  # "istället? vem säger jag till ..."
+                ws = ws[1:]
+            return " ".join(" ".join(ws).strip(" :,.;-!?").split())
+    return ""
 
 
 def kind(text: str, known: Callable[[str], bool] | None = None) -> str | None:

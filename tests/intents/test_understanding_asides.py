@@ -85,3 +85,57 @@ def test_working_time_and_gifts_where_the_documents_say_nothing_of_them(cli: Cli
     assert by["gift"]["abstained"] and "gåvor" in by["gift"]["text"], by["gift"]
     assert not by["cigg"]["abstained"] and "röka på arbetstid" in by["cigg"]["text"], "the break is only when"
     assert "manager" in by["names"]["text"] and "About visitors" in by["names"]["text"], by["names"]
+
+
+def test_someone_elses_self_harm_gets_help_first(cli: Cli) -> None:
+    lines = ["min kollega sa att hon vill skada sig själv, she showed me cuts on her arm, vad gör jag??"]
+    (reply,) = transcript(cli, lines, "--org", "alingsas", "--role", "employee", "--user", "h1")
+    assert "112" in reply and "1177" in reply, reply
+    assert "Så här står det" not in reply, "no policy quote"
+
+
+def test_ok_after_an_explanation_in_the_check_asks_the_question_again(cli: Cli) -> None:
+    lines = ["är det okej att ja tar emot ett presentkort på 500 spänn från dottern till en brukare?",
+             "ja", "ja", "vänta, vem ska jag fråga om jag är osäker?", "ok", "nej"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "c2")
+    assert "Fråga 4 av 4" in replies[3], replies[3]
+    assert "Fråga 4 av 4" in replies[4] and "Det var alla 4 frågorna" not in replies[4], "'ok' is not a yes here"
+    assert "Du svarade nej på ”Kommer det att återspegla" in replies[5], replies[5]
+
+
+def test_a_self_description_answering_did_it_help_sets_the_role(cli: Cli) -> None:
+    lines = ["någon skrek åt mig inför alla på mötet igår, vem ska jag prata med om sånt?",
+             "nej jag är inte tjänsteperson, jag sitter i kultur-, idrotts- och fritidsnämnden för C"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--user", "r1")
+    assert "HR får veta att svaret inte hjälpte" not in replies[1], "not a verdict"
+    assert "förtroendevalda" in replies[1] and "gruppledare" in replies[1], replies[1]
+
+
+def test_elected_officials_where_no_document_serves_them(cli: Cli) -> None:
+    (new,) = transcript(cli, ["hej! nyvald i kommunfullmäktige, finns det nån bemötandekod för oss politiker?"],
+                        "--org", "kommun", "--user", "e1")  # fmt: skip
+    assert "gäller anställda och chefer" in new and "Medarbetarpolicy, avsnittet" not in new, new
+    lines = ["I'm on the social services committee (socialnämnden) here, not staff. what does the code say about "
+             "how we politicians should treat officials?",
+             "ok so what does the employee policy say about respect then?"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "alingsas", "--user", "e2")
+    assert "are for employees and managers" in replies[0], replies[0]
+    assert "respekt" in replies[1] and "Som medarbetare i Alingsås kommun" in replies[1], replies[1]
+
+
+def test_follow_ups_keep_the_kind_of_question_and_short_ones_the_topic(cli: Cli) -> None:
+    lines = ["vad räknas som trakasserier egentligen", "och mobbning?", "vem anmäler man till"]
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "u1")
+    assert "Mobbning är upprepade kränkningar" in replies[1] and "Tveka inte" not in replies[1], replies[1]
+    assert "chef" in replies[2] and "Skriv din rapport" not in replies[2], "whom to tell, not a report"
+    english = ["is it corruption if a supplier pays for my lunch?", "and what about jäv?", "where do i report it"]
+    replies = transcript(cli, english, "--org", "vasteras", "--role", "employee", "--user", "u2")
+    assert "jäv och förtroendeskadliga bisysslor" in replies[1], "the Swedish word names its concept"
+    assert "whistleblower function" in replies[2], replies[2]
+
+
+def test_another_persons_doing_is_not_the_askers_check(cli: Cli) -> None:
+    lines = ["en av mina handläggare på bygglov sitter o handlägger sin svågers bygglov, är det ok eller??"]
+    (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "manager", "--user", "k1")
+    assert "Fråga 1 av 4" not in reply, reply
+    assert "oegentligheter" in reply, reply

@@ -11,7 +11,7 @@ from conftest import Cli, transcript
 def test_did_it_help_answered_with_more_than_yes_or_no(cli: Cli) -> None:
     lines = ["vad säger policyn om hur vi ska jobba med medarbetarskapet i min grupp",
              "nej det hjälpte inte riktigt, jag behöver typ konkreta övningar",
-             "får jag ta emot en present från en brukares anhörig?",
+             "hur ska jag bemöta medborgarna?",
              "jaa tack, det var typ det jag behövde veta 👌"]  # fmt: skip
     replies = transcript(cli, lines, "--org", "kommun", "--role", "employee", "--user", "f1")
     assert "HR får veta att svaret inte hjälpte" in replies[1], replies[1]
