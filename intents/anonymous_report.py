@@ -201,7 +201,15 @@ async def start(ctx: Context) -> list[Reply]:
     if not available(ctx):
         end(ctx)
         org = org_name(ctx.org, "sv")
-        return [reply(ctx, say(NAME, "no_function", ctx.lang, org=org, org_en=org_name(ctx.org, "en")))]
+        first = reply(ctx, say(NAME, "no_function", ctx.lang, org=org, org_en=org_name(ctx.org, "en")))
+        # what the organisation's own documents say about reporting (an anonymous form of its own, say)
+        from intents import policy_answer  # imported here: policy_answer's neighbours import this module
+
+        t = _folded(ctx.text).strip()
+        if ctx.incoming.choice or not t or any(t == s for s in _words()["starts"]):
+            return [first]  # a command or a click asks nothing of the documents
+        found = await policy_answer.answer_only(ctx)
+        return [first] if found.abstained else [first, await policy_answer.with_feedback(ctx, found)]
     channel = ctx.bot.routing.orgs[ctx.org].channels["whistleblower"]
     external = ("to use " if ctx.lang == "en" else "att använda ") + str(channel.get(ctx.lang) or channel.get("sv"))
     begin(ctx, "write")

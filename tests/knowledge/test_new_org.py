@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import transcript
 
 GIFTS = """# Riktlinje mot mutor och jäv
 
@@ -98,3 +99,16 @@ def test_organisation_names_match_whole_names(cli):
     first, second = out.split("> jag jobbar i Botkyrka kommun")
     assert "Alingsås kommun" in first, out
     assert "kommunens" not in second.lower(), out  # "kommun" in "Botkyrka kommun" is not the unnamed municipality
+
+
+def test_an_anonymous_report_where_no_function_exists_gets_what_the_documents_say(cli, ekby):
+    # Ekby's own documents tell how to report anonymously; the bot takes no report for a function they lack
+    (ekby / "visselblasning.md").write_text(
+        "# Rapportera missförhållanden\n\n## Anonym rapport\n\nMisstänkta oegentligheter kan rapporteras anonymt "
+        "i kommunens e-tjänst Ekby tipsar, som HR-avdelningen tar emot.\n",
+        encoding="utf-8",
+    )
+    replies = transcript(cli, ["kan jag anmäla något anonymt?", "/anmäl"], "--user", "a1")
+    assert "nämner ingen visselblåsarfunktion" in replies[0], replies[0]
+    assert "Ekby tipsar" in replies[0], "the document's own way, quoted"
+    assert "Ekby tipsar" not in replies[1] and "nämner ingen visselblåsarfunktion" in replies[1], replies[1]
