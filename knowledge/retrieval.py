@@ -35,6 +35,7 @@ from knowledge.text import (
     detect_lang,
     fold,
     is_meta,
+    is_navigation,
     is_stop,
     normalize,
     role_head_words,
@@ -165,9 +166,10 @@ class Retriever:
         self.ready = threading.Event()
         self._rows_by_org: dict[str, np.ndarray] = {}
         for org in corpus.orgs():
-            self._rows_by_org[org] = np.array(
-                [i for i, p in enumerate(corpus.passages) if p.org == org], dtype=np.int64
-            )
+            mine = [i for i, p in enumerate(corpus.passages) if p.org == org]
+            # a list of links to other pages ("Vad du hittar i detta avsnitt") says no rule: never an answer
+            rules = [i for i in mine if not is_navigation(corpus.passages[i].text)]
+            self._rows_by_org[org] = np.array(rules or mine, dtype=np.int64)
         heads = [fold(normalize(p.section)) for p in corpus.passages]
         leads = [
             " " + " ".join(re.findall(r"\w+", fold(normalize(p.text)))[:LEAD_WORDS]) + " " for p in corpus.passages

@@ -190,3 +190,14 @@ def role_lead_phrases() -> dict[str, tuple[str, ...]]:
         if k.startswith(prefix):
             out[k.removeprefix(prefix)] = tuple(f" {fold(normalize(x))} " for x in v)
     return out
+
+
+_LINK_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*\[[^\]]+\]\([^)]*\)")
+
+
+def is_navigation(text: str) -> bool:
+    """A passage that is mostly a list of links to other pages (a handbook's "in this section" or quick links):
+    it points elsewhere and states nothing itself."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    links = sum(1 for line in lines if _LINK_ITEM.match(line))
+    return links >= 2 and links * 2 >= len(lines)

@@ -112,3 +112,18 @@ def test_an_anonymous_report_where_no_function_exists_gets_what_the_documents_sa
     assert "nämner ingen visselblåsarfunktion" in replies[0], replies[0]
     assert "Ekby tipsar" in replies[0], "the document's own way, quoted"
     assert "Ekby tipsar" not in replies[1] and "nämner ingen visselblåsarfunktion" in replies[1], replies[1]
+
+
+def test_a_list_of_links_is_never_the_answer(cli, ekby):
+    (ekby / "handbok-index.md").write_text(
+        "# Personalhandbok\n\n## Vad du hittar i detta avsnitt\n\n"
+        "- [Gåvor](/handbok/gavor) - Regler om gåvor och förmåner från leverantörer\n"
+        "- [Jäv](/handbok/jav) - När du inte får handlägga ett ärende\n"
+        "- [Säkerhet](/handbok/sakerhet) - Tillbud, olyckor och trasig utrustning\n",
+        encoding="utf-8",
+    )
+    (gift, safety) = _ask(cli, ["får jag ta emot gåvor från en leverantör?", "var rapporterar jag ett tillbud?"])
+    assert gift["citations"][0]["section"] == "Gåvor och förmåner", gift
+    assert safety["citations"][0]["section"] == "Säkerhet på arbetsplatsen", safety
+    cited = {c["section"] for a in (gift, safety) for c in a["citations"]}
+    assert "Vad du hittar i detta avsnitt" not in cited, cited
