@@ -26,7 +26,7 @@ def test_a_40000_character_word_gets_a_clear_reply_quickly(cli: Cli) -> None:
     assert r.returncode == 0, str(r)
     (out,) = r.json_lines()
     assert out["intent"] == "error" and "40000" in out["text"] and "10000" in out["text"], out
-    assert out["elapsed_ms"] < 200, out["elapsed_ms"]  # the issue measured 51 s and 1.9 GB before
+    assert out["elapsed_ms"] < 1000, out["elapsed_ms"]  # the issue measured 51 s and 1.9 GB before
     assert wall < 30
 
 
