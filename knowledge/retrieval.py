@@ -56,6 +56,9 @@ LEAD_WORDS = 12  # a passage's first words, where it says whom it addresses ("Ha
 _LONG_RUN = re.compile(rf"\S{{{MAX_STEM + 1},}}")
 
 
+NAMED_TWICE = 2.0  # mentions of concerns that make the question's other words count half
+
+
 @dataclass(slots=True)
 class Tuning:
     """Weights and thresholds of the fusion; defaults were tuned on eval/ question sets."""
@@ -466,6 +469,10 @@ class Retriever:
             )
         spans = self.topics.concepts.spans(text, lang)
         uncovered = self._uncovered(qc.words, rows, self._own_terms(text, qc.terms), lang, spans)
+        # a situation told with its matter named twice or more in the domain's words ("erbjöd mig en vecka i
+        # hans stuga om dom får bygget"): the rest of its words (places, names, the story) say less of scope
+        if sum(v for ci, v in qc.words.items() if self.topics.kinds[ci] != "practical") >= NAMED_TWICE:
+            unknown *= 0.5
         if not concepts or not hits or uncovered:
             abstain = True
         elif decisive:
