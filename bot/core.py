@@ -33,6 +33,7 @@ from intents import anonymous_report, registry, smalltalk
 from intents.meaning import Meaning, Sense
 from intents.phrases import say
 from intents.profile import adopt_stated_role
+from intents.report_flow import code_in, passphrase_in
 from knowledge.retrieval import Retriever, SearchResult
 from knowledge.routing import Routing
 from knowledge.text import NAME_INSIDE, detect_lang
@@ -168,6 +169,8 @@ class Bot:
         elif remembered and guess and guess != remembered and len(text.split()) == 1 and state:
             # "ja", "förtroendevald" in a conversation under way in English: one word is no clear signal
             lang = remembered
+        elif remembered and len(text.split()) <= 3 and (code_in(text) or passphrase_in(text)):
+            lang = remembered  # a case code or a passphrase is in no language
         elif text and (guess or len(text.split()) >= 3 or not remembered):
             lang = guess if guess and len(text.split()) < 3 else self.retriever.language(text, remembered or "sv")
         else:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from bot.core import Bot, Context
 
 SHORT_ASK = 6  # at review, a message of at most this many words may ask to send, rewrite or discard
+REGRET_WORDS = 30  # ... and one of at most this many may say, anywhere in it, that the person regrets it
 
 __all__ = ["NAME", "PREFIX", "active", "check_report", "handle", "handler_reply", "matches", "offer", "on_choice"]
 
@@ -55,7 +56,15 @@ def _words() -> dict[str, tuple[str, ...]]:
     data = load(NAME)
     out = {
         k: tuple(fold(normalize(str(w))) for w in data[k])
-        for k in ("starts", "send_words", "discard_words", "rewrite_words", "cancel_words", "negations")
+        for k in (
+            "starts",
+            "send_words",
+            "discard_words",
+            "rewrite_words",
+            "cancel_words",
+            "negations",
+            "discard_phrases",
+        )
     }
     keys = ("secrecy", "reporting", "wish", "whistleblowing", "earlier", "answers", "unknown_to", "knowing", "later")
     for k in (*keys, "secret_words", "again"):
@@ -295,6 +304,13 @@ def _asks(text: str, key: str) -> bool:
     return "?" not in text and any(t.startswith(f" {w} ") or t.endswith(f" {w} ") for w in _words()[key])
 
 
+def _regrets(text: str) -> bool:
+    """Regret, or a discard with its object, anywhere in a message of up to `REGRET_WORDS` words."""
+    toks = [w for w in re.split(r"[^\w']+", fold(normalize(text))) if w]
+    t = f" {' '.join(toks)} "
+    return len(toks) <= REGRET_WORDS and any(f" {p} " in t for p in _words()["discard_phrases"])
+
+
 async def on_flow_text(ctx: Context) -> list[Reply] | None:
     """Text while the flow is active: the report, words at review, a passphrase or added information."""
     state = flow(ctx)
@@ -316,7 +332,7 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
         return [await _at_review(ctx, text)]
     if step == "confirm_discard":
         said = answers.read(text)
-        if said == "yes" or _asks(text, "discard_words"):
+        if said == "yes" or _asks(text, "discard_words") or answers.lead(text)[0] == "yes":
             return await on_choice(ctx, "discard")
         state["step"] = "review"
         return [_review(ctx)]
@@ -335,7 +351,7 @@ async def _take_report(ctx: Context, text: str) -> Reply:
 
 async def _at_review(ctx: Context, text: str) -> Reply:
     said = answers.read(text)
-    if _asks(text, "discard_words") or said in ("no", "cancel"):
+    if _asks(text, "discard_words") or said in ("no", "cancel") or _regrets(text):
         return _ask_discard(ctx)
     if _asks(text, "rewrite_words"):
         return (await on_choice(ctx, "rewrite"))[0]

@@ -97,7 +97,7 @@ def lead(text: str) -> tuple[str | None, str]:
     return (kind, parts[1].strip()) if kind is not None else (None, text)
 
 
-def opening(text: str, max_words: int = 15) -> str | None:
+def opening(text: str, max_words: int = 25) -> str | None:
     """The answer a sentence opens with, when it opens with a clear one (`answers.yaml` `openers`: "nej
     det skulle nog se lite dåligt ut faktiskt"), is not a question and is not long; else None."""
     toks = _unhesitant(_tokens(text))

@@ -193,11 +193,19 @@ def matches(ctx: Context) -> bool:
     Cheap: phrase lists only, no retrieval.
     """
     kind = _trigger(ctx.text)
-    if kind == "situation" and _about_someone_else(ctx.text):
+    if kind == "situation" and (_about_someone_else(ctx.text) or _asks_whom_to_tell(ctx)):
         return False
     if kind in ("situation", "info"):
         return ctx.org in (load(NAME).get("checks") or {})
     return kind is not None
+
+
+def _asks_whom_to_tell(ctx: Context) -> bool:
+    """A matter one tells someone about, asked as whether to flag it ("the fire door has been jammed for weeks,
+    is that something I should flag?"): the routing answer, not the asker's own choice."""
+    from intents import report_concern  # report_concern imports the policy answer's neighbours
+
+    return report_concern.has_cue(ctx.text) and bool(ctx.bot.routing.topics(ctx.org, ctx.text))
 
 
 def _about_someone_else(text: str) -> bool:
@@ -222,7 +230,10 @@ def _answer(text: str) -> str | None:
     if not toks or "?" in text:
         return None
     if len(toks) > cfg["max_words"]:  # a sentence answers when it opens with a clear yes, no or not sure
-        return answers.opening(text)
+        kind = answers.opening(text)
+        if kind is None and answers.lead(text)[0] == "unsure":
+            return "unsure"  # "tja, det är väl inte direkt oetiskt ...": hesitant, explained, and the check goes on
+        return kind
     if any(toks[: len(ph)] == ph for ph in map(_tokens, cfg["again"])):
         return "again"
     kind = answers.read(text, max_words=cfg["max_words"])

@@ -16,7 +16,7 @@ from intents import feedback
 from intents.phrases import load, say
 from knowledge.orgs import org_name
 from knowledge.retrieval import Hit, SearchResult
-from knowledge.text import fold, normalize
+from knowledge.text import content_words, fold, normalize
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -247,7 +247,7 @@ async def answer_only(ctx: Context) -> Reply:
 
     if not profile.serves_role(ctx, ctx.answer_role) and ctx.answer_role in ELECTED_ROLES:
         staff = _without_staff_document(ctx.text)
-        if staff is None:
+        if staff is None or not content_words(staff):  # "men medarbetarpolicyn då, gäller den inte oss också?"
             return no_documents_for_role(ctx)
         # asked, knowingly, what the staff's document says: searched for what is asked about, as an employee
         ctx = replace(ctx, role="employee", incoming=replace(ctx.incoming, text=staff), _search={})

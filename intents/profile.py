@@ -258,7 +258,9 @@ async def on_pending(ctx: Context, waiting: dict[str, str]) -> list[Reply] | Non
     if waiting.get("kind") != "role":
         return None
     words = len(ctx.text.split())
-    role = find_role(ctx.text) if words <= 16 and "?" not in ctx.text else None
+    role = None
+    if "?" not in ctx.text:  # a role word, or a longer self-description ("Jag är inte förtroendevald ... Jag är ...")
+        role = find_role(ctx.text) if words <= 16 else stated_role(ctx.text) if words <= 40 else None
     if role is None:
         ctx.bot.memo.pop(ctx.conv_key, None)
         return None
