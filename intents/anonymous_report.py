@@ -251,6 +251,7 @@ async def handle(ctx: Context) -> list[Reply]:
     if passphrase_in(ctx.text):
         return await report_login.passphrase_alone(ctx)
     if lost_secret(ctx.text):  # shown once and never kept readable: it cannot be shown again
+        begin(ctx, "login")  # ... and a code typed next is still a login, in this conversation's language
         return [reply(ctx, say(NAME, "shown_once", ctx.lang))]
     if returning(ctx.text):  # how to read the answers: with the code and passphrase, never a new report
         begin(ctx, "login")

@@ -139,3 +139,38 @@ def test_another_persons_doing_is_not_the_askers_check(cli: Cli) -> None:
     (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "manager", "--user", "k1")
     assert "Fråga 1 av 4" not in reply, reply
     assert "oegentligheter" in reply, reply
+
+
+def test_regret_at_review_asks_to_discard_and_a_yes_with_words_confirms(cli: Cli) -> None:
+    lines = ["jag skulle vilja göra en anonym anmälan om en sak på förskolan",
+             "Förskolechefen tar hem matvaror från köket varje fredag och leverantören fakturerar för mer.",
+             "Vet du vad, jag ångrar mig. Kasta utkastet, jag vill hellre prata med min chef först.",
+             "ja, kasta det"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "d1")
+    assert "Vill du kasta rapporten?" in replies[2] and "ångrar mig" not in replies[2], "not added to the draft"
+    assert "Rapporten är kastad" in replies[3], replies[3]
+
+
+def test_asking_how_it_works_before_reporting_and_a_code_keeps_english(cli: Cli) -> None:
+    lines = ["if I send a report through the bot, how do I find out later what happened with it?",
+             "ok, and if I lose the passphrase, can you just send me a new one?", "vb-7k3m-q9tx"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--user", "d2")
+    assert "case code (VB-XXXX-XXXX) and the passphrase" in replies[0], replies[0]
+    assert "shown only once" in replies[1], replies[1]
+    assert "Type the passphrase for case VB-7K3M-Q9TX" in replies[2], "the code is in no language"
+
+
+def test_long_answers_in_the_check_and_a_safety_matter_to_flag(cli: Cli) -> None:
+    lines = ["Jag undrar lite grann om det är okej att ta emot ett presentkort från en brukares dotter som vill tacka",
+             "Ja, det tror jag nog att det är, vi ska ju visa omtanke om varandra",
+             "tja, det är väl inte direkt oetiskt att ta emot ett tack",
+             "Ja, jag antar att det är lagligt, det är ju inga stora summor",
+             "Nej, om det stod i tidningen skulle det nog inte se så bra ut för staden"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "d3")
+    assert "Om frågan ”Är det etiskt?”" in replies[2] and "Fråga 3 av 4" in replies[2], replies[2]
+    assert "Fråga 4 av 4" in replies[3], replies[3]
+    assert "Du svarade nej på ”Kommer det att återspegla" in replies[4], replies[4]
+    flag = ["the fire door on the ground floor has been jammed for weeks and the ladder is wobbly. is that something "
+            "I should flag?"]  # fmt: skip
+    (reply,) = transcript(cli, flag, "--org", "vasteras", "--role", "employee", "--user", "d4")
+    assert "Report it to your manager" in reply and "Question 1 of 4" not in reply, reply
