@@ -196,6 +196,14 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
         mine = _own_conduct(ctx, passage)
         if mine is not None:
             return mine
+    role = _role_asked_about(ctx.text)
+    if role is not None:  # "and what is expected of managers there?": that role's passage in the same section
+        own = involved.receiver_passage(ctx, role, near=passage)
+        if own is not None and (own.doc.id, own.section) == (passage.doc.id, passage.section):
+            found = ctx.search(f"{ctx.text} {own.text}")
+            first = next((h for h in found.hits if h.passage.id == own.id), None)
+            if first is not None and not found.abstain:
+                return replace(found, hits=[first, *(h for h in found.hits if h is not first)], lang=ctx.lang)
     alone = ctx.search()
     if not alone.abstain and alone.concepts:
         return None  # the follow-up names a topic of its own ("what about gifts?"): answered as it is
@@ -214,6 +222,14 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
         rest = [h for h in alone.hits if h is not same[0]]
         return replace(alone, hits=[same[0], *rest], abstain=False)
     return replace(ctx.search(f"{ctx.text} {passage.section}"), lang=ctx.lang)  # the heading is Swedish
+
+
+def _role_asked_about(text: str) -> str | None:
+    """The role a follow-up asks about ("och vad förväntas av chefer där?"): a manager or a group leader."""
+    from intents import profile  # profile imports this module
+
+    role = profile.find_role(text)
+    return role if role in ("manager", "group_leader") else None
 
 
 def _own_conduct(ctx: Context, last: Passage) -> SearchResult | None:

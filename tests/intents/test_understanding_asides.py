@@ -174,3 +174,10 @@ def test_long_answers_in_the_check_and_a_safety_matter_to_flag(cli: Cli) -> None
             "I should flag?"]  # fmt: skip
     (reply,) = transcript(cli, flag, "--org", "vasteras", "--role", "employee", "--user", "d4")
     assert "Report it to your manager" in reply and "Question 1 of 4" not in reply, reply
+
+
+def test_a_follow_up_asking_what_managers_must_do_stays_in_the_section(cli: Cli) -> None:
+    lines = ["are there any rules on smoking for those of us working nights in home care?",
+             "and what about alcohol?", "and what is expected of managers there?"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "alingsas", "--role", "employee", "--user", "f3")
+    assert "3. Arbetsmiljö och hälsa" in replies[2] and "systematiskt arbetsmiljöarbete" in replies[2], replies[2]
