@@ -203,9 +203,9 @@ def matches(ctx: Context) -> bool:
 def _asks_whom_to_tell(ctx: Context) -> bool:
     """A matter one tells someone about, asked as whether to flag it ("the fire door has been jammed for weeks,
     is that something I should flag?"): the routing answer, not the asker's own choice."""
-    from intents import report_concern  # report_concern imports the policy answer's neighbours
-
-    return report_concern.has_cue(ctx.text) and bool(ctx.bot.routing.topics(ctx.org, ctx.text))
+    t = f" {' '.join(_tokens(ctx.text))} "
+    flags = any(f" {' '.join(_tokens(c))} " in t for c in load(NAME)["match"].get("flag_cues") or [])  # exact only
+    return flags and bool(ctx.bot.routing.topics(ctx.org, ctx.text))
 
 
 def _about_someone_else(text: str) -> bool:
