@@ -193,11 +193,22 @@ def matches(ctx: Context) -> bool:
     Cheap: phrase lists only, no retrieval.
     """
     kind = _trigger(ctx.text)
-    if kind == "situation" and (_about_someone_else(ctx.text) or _asks_whom_to_tell(ctx)):
+    if kind == "situation" and (_about_someone_else(ctx.text) or _asks_whom_to_tell(ctx) or _practical(ctx)):
         return False
     if kind in ("situation", "info"):
         return ctx.org in (load(NAME).get("checks") or {})
     return kind is not None
+
+
+def _practical(ctx: Context) -> bool:
+    """An HR or office matter asked for information ("where am I allowed to park?"): a question for the
+    documents (which may not answer it), not a choice of conduct to test (`information_words`)."""
+    t = f" {' '.join(_tokens(ctx.text))}"
+    if not any(t.startswith(f" {' '.join(_tokens(w))} ") for w in load(NAME)["match"].get("information_words") or []):
+        return False
+    concepts = ctx.bot.retriever.topics.concepts
+    found = [concepts.by_id[c] for c in ctx.search().concepts if c in concepts.by_id]
+    return bool(found) and all(concepts.concepts[i].kind == "practical" for i in found)
 
 
 def _asks_whom_to_tell(ctx: Context) -> bool:

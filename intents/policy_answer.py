@@ -198,8 +198,10 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
             return mine
     role = _role_asked_about(ctx.text)
     if role is not None:  # "and what is expected of managers there?": that role's passage in the same section
+        # that section's passage for the role, else what the role's document expects of it anywhere ("och
+        # vad förväntas av mig som gruppledare då?" after a rule that says nothing of group leaders)
         own = involved.receiver_passage(ctx, role, near=passage)
-        if own is not None and (own.doc.id, own.section) == (passage.doc.id, passage.section):
+        if own is not None:
             found = ctx.search(f"{ctx.text} {own.text}")
             first = next((h for h in found.hits if h.passage.id == own.id), None)
             if first is not None and not found.abstain:

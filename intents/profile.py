@@ -104,7 +104,9 @@ def matches(ctx: Context) -> bool:
         return True
     if _about_a_concern(ctx) or asks(ctx.text):
         return False
-    if _is_self_description(ctx.text) and (find_role(ctx.text) is not None or find_org(ctx.text) is not None):
+    if _is_self_description(ctx.text) and (
+        find_role(ctx.text) is not None or find_org(ctx.text, generic=not ctx.org) is not None
+    ):
         return True
     # a few words that begin with a role or a profession, and nothing to ask: "undersköterska på hemtjänsten"
     return _profession(t)
@@ -123,14 +125,28 @@ def takes_by_meaning(ctx: Context) -> bool:
 
 
 def asks(text: str) -> bool:
-    """The message starts with a question word ("kan jag jobba hemifrån", "can I work from home")."""
+    """The message starts with a question word ("kan jag jobba hemifrån", "can I work from home"), or one
+    of its clauses opens with a verb and then its subject ("har jag som politiker nåt arbetsmiljöansvar",
+    "sitter i en bolagsstyrelse, ska vi också prata om koden där")."""
     first = normalize(text).split()[:1]
-    return bool(first) and first[0] in _question_words()
+    if first and first[0] in _question_words():
+        return True
+    for clause in _CLAUSE.split(" " + normalize(text) + " "):
+        w = _MARKS.sub(" ", clause).split()[:2]
+        if len(w) == 2 and any(w[0] in verbs and w[1] in subjects for verbs, subjects in _inverted()):
+            return True
+    return False
 
 
 @cache
 def _question_words() -> WordSet:
     return WordSet(_data()["question_words"])  # type: ignore[arg-type]
+
+
+@cache
+def _inverted() -> tuple[tuple[WordSet, WordSet], ...]:
+    langs: dict[str, dict[str, list[str]]] = _data()["inverted"]  # type: ignore[assignment]
+    return tuple((WordSet(v["verbs"]), WordSet(v["subjects"])) for v in langs.values())
 
 
 def _profession(t: str) -> bool:
@@ -209,7 +225,7 @@ def _confirm(ctx: Context, role: str | None) -> Reply:
 async def handle(ctx: Context) -> list[Reply]:
     if " ".join(normalize(ctx.text).split()) in COMMANDS:
         return await on_choice(ctx, "show")
-    org = find_org(ctx.text)
+    org = find_org(ctx.text, generic=not ctx.org)
     role = find_role(ctx.text)
     if org and org not in ctx.bot.retriever.corpus.orgs():
         org = None

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.types import Choice, Reply
 from intents.phrases import load, say
+from intents.profile import asks
 from knowledge.orgs import org_name
 from knowledge.text import content_words, is_stop, normalize
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 NAME = "smalltalk"
 PREFIX = ""
 CUTOFF = 88.0
+_SENTENCE = re.compile(r"[.!?,;:]+\s")
 
 
 @cache
@@ -80,7 +82,7 @@ def kind(text: str, known: Callable[[str], bool] | None = None) -> str | None:
     if requested_language(text):
         return "language"
     t = _clean(text)
-    if not t or len(t.split()) > 14:
+    if not t or len(t.split()) > 14 or _asks_after(text):
         return None
     texts, kinds = _examples()
     if len(t.split()) <= 7:
@@ -88,6 +90,19 @@ def kind(text: str, known: Callable[[str], bool] | None = None) -> str | None:
         if m:
             return kinds[m[2]]
     return _loose(t, known)
+
+
+def _asks_after(text: str) -> bool:
+    """A sentence after the first asks something ("thanks. who do I tell about it?"): a question, not
+    small talk."""
+    parts = [p for p in _SENTENCE.split(text) if p.strip()]
+    return len(parts) > 1 and any(asks(p) and kind(p) is None and not _to_the_bot(p) for p in parts[1:])
+
+
+def _to_the_bot(text: str) -> bool:
+    """Asked of the bot itself ("kan du hjälpa mig", "can you help"): small talk still."""
+    w = normalize(text).split()
+    return len(w) > 1 and w[1] in ("du", "ni", "you")
 
 
 @cache

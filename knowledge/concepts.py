@@ -57,6 +57,9 @@ def _stem(word: str, lang: str) -> str:
 
 def _term_word(raw: str, lang: str, auto: bool = True) -> _Word:
     w = normalize(raw).strip()
+    if w.startswith("="):  # this word form only ("=shorts": "in short" is not about clothes)
+        base = fold(w[1:])
+        return _Word(stem=base, head=base)
     if w.endswith("*"):  # the prefix itself as a word, not its stem ("allowance*" must not match "allowed")
         base = w.rstrip("*")
         return _Word(stem=fold(base), prefix=base, suffix=_stem(base, lang) if len(base) >= AUTO_COMPOUND else "")
@@ -64,7 +67,10 @@ def _term_word(raw: str, lang: str, auto: bool = True) -> _Word:
         base = w.lstrip("*")
         return _Word(stem=_stem(base, lang), suffix=_stem(base, lang))
     if auto and len(w) >= AUTO_COMPOUND and lang == "sv":
-        return _Word(stem=_stem(w, lang), prefix=_stem(w, lang), suffix=_stem(w, lang))
+        # the prefix as the term is written (a stem is folded: "hånade" -> "han", and "handläggare" typed with
+        # ä must not start with it)
+        stem = _stem(w, lang)
+        return _Word(stem=stem, prefix=w[: len(stem)], suffix=stem)
     head = fold(w)[: max(0, len(w) - 3)] if lang == "en" else ""  # "allowance" is not "allowed"
     return _Word(stem=_stem(w, lang), head=head)
 

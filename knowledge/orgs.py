@@ -52,8 +52,11 @@ def _tokens(text: str) -> list[str]:
     return text.lower().replace(",", " ").replace(".", " ").replace("?", " ").replace("!", " ").split()
 
 
-def find_org(text: str) -> str | None:
+def find_org(text: str, generic: bool = True) -> str | None:
     """The organisation a text names ('jag är chef i Alingsås' -> 'alingsas'), longest name first.
+
+    With `generic` False a name made only of generic words ("kommunen") does not count: said by someone
+    whose organisation is known, "anställda av kommunen" means their own municipality.
 
     A name matches only as a whole name: a generic word ("kommun") after a word that is not a function
     word, or any name after a capitalised word, is part of a longer name ("Botkyrka kommun", "Nya
@@ -66,7 +69,7 @@ def find_org(text: str) -> str | None:
         names = [org, str(entry.get("name") or ""), *(entry.get("aliases") or [])]
         for alias in names:
             a = _tokens(str(alias))
-            if not a:
+            if not a or (not generic and all(x in GENERIC for x in a)):
                 continue
             for i in range(len(toks) - len(a) + 1):
                 if toks[i : i + len(a)] != a:

@@ -198,6 +198,9 @@ class Retriever:
         }
         self._fuzzy_vocab = sorted(set(self.lex.surface_sv) | set(self.lex.surface_en) | self.lexicon.surface)
         self._known = frozenset(self._fuzzy_vocab)
+        # a word typed with å, ä or ö is Swedish: it is corrected only towards Swedish words ("månader" is
+        # not a misspelt "manager")
+        self._fuzzy_sv = sorted(set(self.lex.surface_sv) | self.lexicon.surface)
         if encoder is None:
             self.ready.set()
             return
@@ -257,9 +260,11 @@ class Retriever:
             c = concepts.setdefault(w, _Concept(w, scale=t.meta_weight if is_meta(w) else 1.0))
             self._add_word_forms(c, w, 1.0)
             if not c.forms and 6 <= len(w) <= MAX_STEM and fold(w) not in self._known:
-                m = process.extractOne(fold(w), self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=t.fuzzy_cutoff)
+                swedish = any(ch in "åäö" for ch in w.lower())
+                vocab = self._fuzzy_sv if swedish else self._fuzzy_vocab
+                m = process.extractOne(fold(w), vocab, scorer=fuzz.ratio, score_cutoff=t.fuzzy_cutoff)
                 if m and m[0][:1] == fold(w)[:1]:
-                    self._add_word_forms(c, m[0], t.fuzzy_weight)
+                    self._add_word_forms(c, m[0], t.fuzzy_weight, swedish_only=swedish)
             if len(w) >= 7:
                 for part in split_compound(w, self.lex.sv_vocab):
                     c.forms.setdefault(("sv", part), t.compound_weight)
@@ -369,11 +374,11 @@ class Retriever:
                 out[row] += cw * v
         return out / total if total > 0 else out
 
-    def _add_word_forms(self, c: _Concept, w: str, weight: float) -> None:
+    def _add_word_forms(self, c: _Concept, w: str, weight: float, swedish_only: bool = False) -> None:
         s, e = stem_sv(w), stem_en(w)
         if s in self.lex.sv_vocab:
             c.forms[("sv", s)] = max(weight, c.forms.get(("sv", s), 0.0))
-        if e in self.lex.en_vocab:
+        if e in self.lex.en_vocab and not swedish_only:
             c.forms[("en", e)] = max(weight, c.forms.get(("en", e), 0.0))
 
     # -- search --------------------------------------------------------------------------------

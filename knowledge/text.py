@@ -87,7 +87,13 @@ def stem_en(word: str) -> str:
 
 @lru_cache(maxsize=CACHE_WORDS)
 def _stem_sv(word: str) -> str:
-    return fold(_SV.stemWord(word))
+    # Snowball takes the neuter definite "-et" off some words only ("ansvaret" -> "ansvar", yet "straffet"
+    # stays), and its stem of a stem can differ ("ansvar" -> "ansv"): the "-et" is taken off here and the
+    # result stemmed again, so that every form of a word meets the others
+    s = _SV.stemWord(word)
+    if len(s) >= 6 and s.endswith("et") and s[-3] not in "aeiouyåäö":
+        s = s[:-2]
+    return fold(_SV.stemWord(s))
 
 
 @lru_cache(maxsize=CACHE_WORDS)

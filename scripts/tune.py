@@ -78,7 +78,7 @@ def main() -> None:
         dirs = strip_curation(None, tmp)
         settings.routing_dir = tmp / "no-routing"
         settings.routing_dir.mkdir()
-    r = Retriever(load_corpus(dirs), enc, settings.cache, tuning=base)
+    r = Retriever(load_corpus(dirs or settings.corpus_dirs or None), enc, settings.cache, tuning=base)
     settings.record_questions = False
     bot = asyncio.run(build_bot(settings, retriever=r))
     m = asyncio.run(run(bot, items))
