@@ -272,6 +272,17 @@ class Retriever:
                 for stem, weight in self._concept_vocab(ci):
                     if c.forms.get(("sv", stem), 0.0) < weight:
                         c.forms[("sv", stem)] = weight
+        # a concept named by a phrase ("egen firma", "när kommer lönen"): each word of it also matches the
+        # corpus's words for the concept, as a concept named by one word does
+        ws = words(text)
+        for ci, positions in self.topics.concepts.spans(text, lang).items():
+            named = [concepts[ws[i]] for i in sorted(positions) if ws[i] in concepts]
+            if len(positions) < 2 or not named:
+                continue
+            for stem, weight in self._concept_vocab(ci):
+                for c in named:
+                    if c.forms.get(("sv", stem), 0.0) < weight:
+                        c.forms[("sv", stem)] = weight
         for exp in self.lexicon.expand(text):
             trig = words(exp.trigger)
             target = next((concepts[x] for x in trig if x in concepts), None)
