@@ -119,7 +119,7 @@ def answer(result: SearchResult, org: str, role: str | None, ratio: float) -> Re
 def abstain_reply(org: str, role: str | None, lang: str) -> Reply:
     """Say plainly that the documents do not answer, and whom to ask instead."""
     key = "abstain_elected" if role in ELECTED_ROLES else "abstain"
-    text = say(NAME, key, lang, org=org_name(org, "sv"), org_en=_capital(org_name(org, "en")))
+    text = say(NAME, key, lang, org=org_name(org, "sv"), org_en=org_name(org, "en"))  # mid-sentence: "the City of ..."
     return Reply(text=text, intent="out_of_scope", lang=lang, abstained=True)
 
 
