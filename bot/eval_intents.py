@@ -3,7 +3,9 @@
 `conductbot eval --intents FILE` reads JSON lines `{"id", "text", "intent", "org"?, "role"?}`, gives each
 message to the bot as the first message of its own conversation, and compares the intent of the first
 reply with the label. Reply intents are mapped to the labels: greetings, help and thanks are `smalltalk`;
-an abstention is `policy_answer` (a question about the rules that the rules do not answer).
+an abstention is `policy_answer` (a question about the rules that the rules do not answer). A message that
+starts a flow after a first reply (the four-question check quotes the rule that answers an "is it OK to ..."
+question first, then asks its first question) is labelled with the flow it started.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ LABEL_OF = {
     "out_of_scope": "policy_answer",
     "pulse": "schedule",
 }
+FLOWS = ("four_question_check", "anonymous_report")  # intents whose reply starts a conversation of its own
 
 
 @dataclass
@@ -55,6 +58,8 @@ async def score_intents(bot: Any, items: list[dict[str, Any]]) -> IntentScores:
         replies = await bot.handle(inc)
         bot.ephemeral.pop(bot.store.pseudonym("cli", f"intent-eval-{n}"), None)
         got = replies[0].intent if replies else "error"
+        if len(replies) > 1 and replies[-1].intent in FLOWS:
+            got = replies[-1].intent
         got = LABEL_OF.get(got, got)
         want = str(it.get("intent"))
         s.total += 1
