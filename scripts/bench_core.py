@@ -41,20 +41,22 @@ def questions(files: list[str]) -> list[dict[str, str]]:
 
 
 async def warm(items: list[dict[str, str]], busy: int = 0) -> list[float]:
-    """Answer every question twice over in one warm bot; with `busy`, that many spinning processes
-    share the machine meanwhile (started here, stopped by their pids)."""
+    """Answer every question in one warm bot, each in a conversation of its own; with `busy`, that many
+    spinning processes share the machine meanwhile (started here, stopped by their pids)."""
     settings = load_settings()
     settings.record_questions = False
     bot = await build_bot(settings, memory=True)
-    for it in items[:5]:  # warm-up
-        await bot.handle(Incoming(user="b", conversation="b", text=it["q"], org=it["org"], role=it["role"]))
+    for i, it in enumerate(items[:5]):  # warm-up
+        await bot.handle(Incoming(user=f"w{i}", conversation=f"w{i}", text=it["q"], org=it["org"], role=it["role"]))
     spinners = [await asyncio.create_subprocess_exec(sys.executable, "-c", "while 1: pass") for _ in range(busy)]
     try:
         await asyncio.sleep(0.5 if busy else 0)
         out = []
-        for it in items:
+        for i, it in enumerate(items):  # each question in a conversation of its own, as a person asks it
             t0 = time.perf_counter()
-            await bot.handle(Incoming(user="b", conversation="b", text=it["q"], org=it["org"], role=it["role"]))
+            who = f"b{busy}-{i}"
+            inc = Incoming(user=who, conversation=who, text=it["q"], org=it["org"], role=it["role"])
+            await bot.handle(inc)
             out.append((time.perf_counter() - t0) * 1000)
     finally:
         for p in spinners:
