@@ -101,13 +101,26 @@ def parse_when(text: str, cadence: str, weekday: int, at: str) -> tuple[str, int
     """Cadence, weekday and time named in a message, else the defaults given."""
     t = normalize(text)
     data = _data()
+    named = None
     for name, phrases in data["cadences"].items():
         if any(re.search(rf"\b{re.escape(normalize(p))}\b", t) for p in phrases):
-            cadence = name
+            named = cadence = name
             break
     for day, names in data["weekdays"].items():
         if any(re.search(rf"\b{re.escape(normalize(n))}\b", t) for n in names):
             weekday = WEEKDAYS.index(day)
+            # "every friday", "varje fredag", "on mondays": weekly, unless a cadence is named too
+            each = data.get("each_words") or []
+            plural = [n for n in names[1::2] if re.search(rf"\b{re.escape(normalize(n))}\b", t)]  # "fredagar"
+            if named is None and (
+                plural
+                or any(
+                    re.search(rf"\b{re.escape(normalize(e))} {re.escape(normalize(n))}\b", t)
+                    for e in each
+                    for n in names
+                )
+            ):
+                cadence = "weekly"
             break
     m = TIME.search(text)
     if m:

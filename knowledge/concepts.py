@@ -88,10 +88,13 @@ class _Table:
         self.short_non_ascii: set[_Key] = set()  # "kön", "slå": typed without å/ä/ö they are other words
         self.heads: dict[_Key, str] = {}
         self.ascii_short: set[_Key] = set()  # "svart": a word typed with å/ä/ö ("svårt") is another word
+        self.non_ascii: set[_Key] = set()  # "skälla": in a document, "skall" (shall) is another word
 
     def add(self, tw: _Word, key: _Key, raw: str) -> None:
-        if not _NON_ASCII.isdisjoint(raw) and len(tw.stem) <= 4:
-            self.short_non_ascii.add(key)
+        if not _NON_ASCII.isdisjoint(raw):
+            self.non_ascii.add(key)
+            if len(tw.stem) <= 4:
+                self.short_non_ascii.add(key)
         if _NON_ASCII.isdisjoint(raw) and len(raw.strip("*")) < 6:
             self.ascii_short.add(key)
         self.exact.setdefault(tw.stem, []).append(key)
@@ -251,6 +254,13 @@ class Concepts:
         found: dict[tuple[int, int], tuple[int, int]] = {}
         for tlang in (lang, "en" if lang == "sv" else "sv") if question else (lang,):
             hits = [self._hits(w, tlang) for w in ws]
+            # a document writes å/ä/ö: its words without them are other words; so is a function word typed
+            # without them in a question ("vem skall jag vända mig till" has no "skälla" in it)
+            strict = self._tables[tlang].non_ascii
+            hits = [
+                h - strict if _NON_ASCII.isdisjoint(w) and (not question or is_stop(w)) else h
+                for h, w in zip(hits, ws, strict=True)
+            ]
             for i, h in enumerate(hits):
                 for ci, ti, j in h:
                     if j != 0 or (ci, ti) in found:
