@@ -27,7 +27,7 @@ from bot.host import Sender
 from bot.questions import QuestionLog
 from bot.store import Profile, Store
 from bot.subscriptions import Schedules
-from bot.types import Incoming, Reply
+from bot.types import ROLES, Incoming, Reply
 from bot.work import Busy, Workers
 from intents import anonymous_report, registry, smalltalk
 from intents.meaning import Meaning, Sense
@@ -62,10 +62,18 @@ class Context:
     # answers in `lang` whatever the language of the text searched (a held question answered again after
     # "could you explain that in English?")
     fixed_lang: bool = False
+    # what retrieval searches for when it is not the whole message: the question after a self-description
+    # ("är inte chef längre, tillbaka som socialsekreterare. vad förväntas av mig ...?": not the word "chef")
+    asked: str | None = None
 
     @property
     def text(self) -> str:
         return self.incoming.text.strip()
+
+    @property
+    def query(self) -> str:
+        """The text the message's own retrieval searches: the question it asks (`asked`), else the message."""
+        return self.asked or self.text
 
     @property
     def answer_role(self) -> str:
@@ -77,7 +85,7 @@ class Context:
 
         `Bot.handle` computes the message's own retrieval in a worker first (`prefetch`), so that
         this is normally a look-up; another text is computed here, on the caller's thread."""
-        q = self.text if text is None else text
+        q = self.query if text is None else text
         key = (q, self.answer_role)
         if key not in self._search:
             found = self.bot.retriever.search(q, self.org, self.answer_role)
@@ -87,7 +95,7 @@ class Context:
     async def prefetch(self) -> None:
         """Retrieval and the intents' meaning for the message, computed off the event loop in the bot's
         bounded worker pool: the message is embedded once, for both."""
-        key = (self.text, self.answer_role)
+        key = (self.query, self.answer_role)
         if self.text and key not in self._search:
             self._search[key], self.sense = await self.bot.workers.run(self._understand, key[0], key[1])
 
@@ -155,8 +163,10 @@ class Bot:
         conv_key = self.store.pseudonym(incoming.platform, incoming.conversation)
         profile = await self.store.profile(user_key)
         org = incoming.org or profile.org or self.settings.default_org
-        role = incoming.role or profile.role
         state = await self.store.state(conv_key, self.settings.conversation_ttl_minutes * 60)
+        # the platform's role, unless the person said otherwise in this conversation (`adopt_stated_role`)
+        stated = state.get("stated_role")
+        role = (stated if isinstance(stated, str) and stated in ROLES else None) or incoming.role or profile.role
         # the language is judged from a bounded sample, without the names inside it ("I'm a councillor in Västerås")
         text = _without_names(incoming.text.strip()[: limits.max_chars()])
         remembered = self.ephemeral.get(conv_key, {}).get("lang") or state.get("lang") or profile.lang

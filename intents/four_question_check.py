@@ -26,7 +26,7 @@ from intents import answers, policy_answer
 from intents.phrases import load, say
 from knowledge.corpus import Corpus, Passage
 from knowledge.orgs import org_name
-from knowledge.text import fold, normalize, words
+from knowledge.text import detect_lang, fold, normalize, words
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -226,12 +226,15 @@ def _about_someone_else(text: str) -> bool:
     if not involved.parties(text):
         return False
     mine = {normalize(w) for w in load(NAME)["match"].get("first_person") or ()}
+    if detect_lang(text) == "sv":
+        mine.discard("i")  # in Swedish "i" is "in" ("golf i portugal")
     return not any(w in mine for w in normalize(text).replace("?", " ").replace(",", " ").split())
 
 
 def takes_by_meaning(ctx: Context) -> bool:
-    """Recognised by meaning alone, the check starts only where the organisation has one."""
-    return ctx.org in (load(NAME).get("checks") or {})
+    """Recognised by meaning alone, the check starts only where the organisation has one, and not for another
+    person's doing ("vår förvaltningschef åker på resor som en leverantör betalar"): that is a matter to tell."""
+    return ctx.org in (load(NAME).get("checks") or {}) and not _about_someone_else(ctx.text)
 
 
 def _answer(text: str) -> str | None:
@@ -381,6 +384,16 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
     question = q.en if ctx.lang == "en" else q.sv
     if kind == "again":
         return _ask(ctx, c, step, say(NAME, "again", ctx.lang, n=step, total=len(c.questions)))
+    if kind == "whom":  # a side question, not an answer: the question explained, who can help, then asked again
+        ctx.state["explained"] = True
+        helped = (
+            say(NAME, "unsure_intro", ctx.lang, question=question, question_sv=q.sv),
+            q.explain[ctx.lang],
+            *(_block(x, ctx.lang) for x in q.quotes),
+            say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
+            say(NAME, "again", ctx.lang, n=step, total=len(c.questions)),
+        )
+        return _ask(ctx, c, step, *helped, quotes=q.quotes)
     if kind == "no":
         _end(ctx)
         text = "\n\n".join((say(NAME, "no_intro", ctx.lang, question=question, question_sv=q.sv),
@@ -445,7 +458,7 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
         return None
     whom = load(NAME)["answers"].get("ask_whom") or []
     if kind is None and _has(" ".join(_tokens(ctx.text)), whom, load(NAME)["match"]):
-        kind = "unsure"  # "vem kan jag fråga om jag inte vet?": the question explained, and who can help
+        kind = "whom"  # "vem kan jag fråga om jag inte vet?": the question explained, who can help, asked again
     acks = {" ".join(_tokens(a)) for a in load(NAME)["answers"].get("acks") or []}
     if ctx.state.pop("explained", False) and kind == "yes" and " ".join(_tokens(ctx.text)) in acks:
         kind = "again"  # "ok" after an explanation: the question it ended with, asked again

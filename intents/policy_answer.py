@@ -26,6 +26,7 @@ NAME = "policy_answer"
 PREFIX = ""
 ELECTED_ROLES = ("elected", "group_leader")
 MAX_CITATIONS = 5
+NAMES_A_PASSAGE = 0.8  # a follow-up whose words cover this share of a passage names a matter of its own
 
 
 def quote(text: str) -> str:
@@ -207,8 +208,8 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
             if first is not None and not found.abstain:
                 return replace(found, hits=[first, *(h for h in found.hits if h is not first)], lang=ctx.lang)
     alone = ctx.search()
-    if not alone.abstain and alone.concepts:
-        return None  # the follow-up names a topic of its own ("what about gifts?"): answered as it is
+    if not alone.abstain and (alone.concepts or _names_a_passage(alone, passage)):
+        return None  # the follow-up names a topic of its own ("what about gifts?", "och lönen?"): answered as it is
     if not alone.abstain:
         # it names none ("what about right by the entrance of the town hall?"): the rule just quoted
         # the rule just quoted, asked about in a new situation: searched with the rule's own words, it comes
@@ -224,6 +225,13 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
         rest = [h for h in alone.hits if h is not same[0]]
         return replace(alone, hits=[same[0], *rest], abstain=False)
     return replace(ctx.search(f"{ctx.text} {passage.section}"), lang=ctx.lang)  # the heading is Swedish
+
+
+def _names_a_passage(found: SearchResult, last: Passage) -> bool:
+    """The follow-up's words are nearly all in another passage of the documents ("och lönen?" after a rule on
+    the work environment): it names a matter of its own, though no concept of the domain."""
+    top = found.hits[0] if found.hits else None
+    return top is not None and top.coverage >= NAMES_A_PASSAGE and top.passage.id != last.id
 
 
 def _role_asked_about(text: str) -> str | None:

@@ -56,6 +56,19 @@ def find_role(text: str) -> str | None:
     """The role a self-description names, read clause by clause: a role word after a negation in its clause
     ("jag är inte förtroendevald", "I'm not a manager") does not count; the most specific role said
     positively wins; when only a negated role is named, `negated_means` says what the person then is."""
+    positive, negated = _named_roles(text)
+    for role in SPECIFIC_FIRST:
+        if role in positive:
+            return role
+    means: dict[str, str] = _data().get("negated_means") or {}  # type: ignore[assignment]
+    for role in SPECIFIC_FIRST:
+        if role in negated and role in means:
+            return means[role]
+    return None
+
+
+def _named_roles(text: str) -> tuple[set[str], set[str]]:
+    """The roles a text names positively, and those it names after a negation in the same clause."""
     roles: dict[str, list[str]] = _data()["roles"]  # type: ignore[assignment]
     negations = [" " + fold(normalize(n)) + " " for n in _data()["negations"]]  # type: ignore[union-attr]
     positive: set[str] = set()
@@ -75,14 +88,7 @@ def find_role(text: str) -> str | None:
                 (negated if any(n in t[: i + 1] for n in negations) else positive).add(role)
         if _seat(t) and not any(n in t for n in negations):
             positive.add("elected")
-    for role in SPECIFIC_FIRST:
-        if role in positive:
-            return role
-    means: dict[str, str] = _data().get("negated_means") or {}  # type: ignore[assignment]
-    for role in SPECIFIC_FIRST:
-        if role in negated and role in means:
-            return means[role]
-    return None
+    return positive, negated
 
 
 def _is_self_description(text: str) -> bool:
@@ -153,10 +159,7 @@ def _profession(t: str) -> bool:
     words = t.replace(",", " ").split()
     if not words or len(words) > 5 or "?" in t:
         return False
-    roles: dict[str, list[str]] = _data()["roles"]  # type: ignore[assignment]
-    generic = {"jobbar", "arbetar", "work", "official", "staff", "ledare", "head of", "är vald"}
-    first = fold(words[0])
-    return any(first == fold(normalize(w)) for r in roles.values() for w in r if w not in generic and " " not in w)
+    return _role_word(fold(words[0]))
 
 
 def role_name(role: str | None, lang: str) -> str:
@@ -187,18 +190,59 @@ def stated_role(text: str) -> str | None:
     t = _padded(text)
     cues: list[str] = _data()["cues"]  # type: ignore[assignment]
     if not any(f" {fold(normalize(c))} " in t for c in cues) and not _seat(t):  # "nyvald i fullmäktige" says who
-        return None
+        # chat leaves "jag är" out: a first sentence that opens with a role, denied or not ("inte chef nåt mer
+        # sen hösten, nu undersköterska igen. vad ...?")
+        first = _CLAUSE.split(text.strip(), maxsplit=1)[0]
+        words = _MARKS.sub(" ", fold(normalize(first))).split()
+        negations = {fold(normalize(n)) for n in _data()["negations"] if " " not in str(n)}  # type: ignore[union-attr]
+        while words and (words[0] in negations or words[0] in ("ar", "e")):  # "är inte chef längre"
+            words = words[1:]
+        if len(first.split()) > 12 or not words or not _role_word(words[0]):
+            return None
+        return find_role(first)
     return find_role(text)
 
 
+def _role_word(word: str) -> bool:
+    """A one-word role or profession of `roles` ("chef", "undersköterska"), not a generic word."""
+    roles: dict[str, list[str]] = _data()["roles"]  # type: ignore[assignment]
+    generic = {"jobbar", "arbetar", "work", "official", "staff", "ledare"}
+    return any(word == fold(normalize(w)) for r in roles.values() for w in r if w not in generic and " " not in w)
+
+
 async def adopt_stated_role(ctx: Context) -> None:
-    """Before the message is answered: a role stated in it is the person's role from now on (the platform's
-    own role, when it gives one, is kept)."""
-    if ctx.incoming.role or not ctx.text or ctx.incoming.choice:
+    """Before the message is answered: a role stated in it is the person's role from now on. The platform's
+    own role, when it gives one, is kept, but this message is answered for the role the person states ("är
+    inte chef längre, tillbaka som socialsekreterare")."""
+    if not ctx.text or ctx.incoming.choice:
         return
     role = stated_role(ctx.text)
-    if role is not None and role != ctx.role:
+    if role is not None and ctx.incoming.role:
+        ctx.role = role
+        ctx.state["stated_role"] = role  # for the rest of this conversation; the platform's role stays the profile's
+    elif role is not None and role != ctx.role:
         await save(ctx, role=role)
+    if role is not None:
+        ctx.asked = question_after(ctx, ctx.text)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def question_after(ctx: Context, text: str) -> str | None:
+    """The question after a self-description of its own sentence that denies a role ("är inte chef längre,
+    tillbaka som socialsekreterare. vad förväntas av mig kring arbetsmiljön?" -> the second sentence), so
+    that the denied role's words are not searched for; None when the self-description also tells the matter
+    ("jag är inte chef och en kollega luktar sprit.") or there is no such question."""
+    parts = [p for p in _SENTENCE_END.split(text.strip()) if p.strip()]
+    if len(parts) < 2 or "?" in parts[0] or stated_role(parts[0]) is None or not _named_roles(parts[0])[1]:
+        return None  # only a role said not to be one's own misleads the search ("sitter i kf. gäller den för mig?")
+    rest = " ".join(parts[1:])
+    told = ctx.bot.retriever.topics.concepts.match(parts[0], ctx.lang)
+    reported = {i for i, c in enumerate(ctx.bot.retriever.topics.concepts.concepts) if c.report}
+    if len(rest.split()) < 3 or any(i in reported for i in told):
+        return None
+    return rest
 
 
 def serves_role(ctx: Context, role: str | None) -> bool:

@@ -139,6 +139,9 @@ def _for_target(ctx: Context, rule: Rule, base: Reply, target: str, who: str | N
     if "anonymous_report" in rule.offer:  # the rule itself names another way: the whistleblower function
         head = involved.phrase(f"target_other{suffix}", ctx.lang, person=who)
         return replace(base, text="\n\n".join(x for x in (head, extra, base.text) if x))
+    if others and not suffix:  # the rule names no one else, the code's general advice does
+        head = involved.phrase("target_rule_only", ctx.lang, person=who)
+        return replace(base, text=f"{head}\n{_quoted(others)}\n\n{base.text}")
     head = involved.phrase(f"target_none{suffix}", ctx.lang, person=who)
     return replace(base, text=f"{head}\n\n{extra}\n\n{base.text}" if extra else f"{head}\n\n{base.text}")
 

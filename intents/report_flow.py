@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 NAME = "anonymous_report"
 PREFIX = "report:"
 CODE = re.compile(r"\bVB-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b", re.I)
+# ... with its prefix but spaces for hyphens ("vb m2qx 5rtn"): a code anywhere when a group holds a digit
+_SPACED_CODE = re.compile(r"(?<![\w-])VB[\s-]+([A-HJ-NP-Z2-9]{4})[\s-]+([A-HJ-NP-Z2-9]{4})(?![\w-])", re.I)
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 # a case code typed without its prefix ("H3KD-9WQX", "vb 7k3m q9tx"): taken as a code only when the
 # message is little more than that, and the groups hold a digit (so "TACK-SMAK" is not a code)
 _BARE_CODE = re.compile(r"(?<![\w-])(?:VB[\s-]?)?([A-Z0-9]{4})[\s-]([A-Z0-9]{4})(?![\w-])", re.I)
@@ -46,9 +49,13 @@ NAMED = re.compile(r"\b(?:lösen|lösenfras\w*|lösenord\w*|passfras\w*|passphra
 def code_in(text: str) -> str | None:
     """The case code in a message as `VB-XXXX-XXXX`: with its prefix anywhere, or without it when the
     message is the code (and perhaps its passphrase) with at most two words around it; None otherwise."""
+    text = text.translate(_DASHES)  # "VB–9KPD–3HXW" typed with en dashes
     found = CODE.search(text)
     if found:
         return found.group(0).upper()
+    spaced = _SPACED_CODE.search(text)
+    if spaced and any(c.isdigit() for c in spaced.group(1) + spaced.group(2)):
+        return f"VB-{spaced.group(1)}-{spaced.group(2)}".upper()
     bare = _BARE_CODE.search(text)
     if bare is None or not any(c.isdigit() for c in bare.group(1) + bare.group(2)):
         return None

@@ -38,7 +38,7 @@ def _words(key: str) -> list[str]:
 
 
 _PROMPT = re.compile(r"\b(?:samtalsfrag|diskussionsfrag|conduct prompt|discussion question|discussion prompt)")
-_REMINDER = re.compile(r"\b(?:paminn|remind)")
+_REMINDER = re.compile(r"\b(?:pamin|remind)")  # "påmin mej" typed with one n
 
 
 def _kind(text: str) -> str | None:

@@ -59,6 +59,10 @@ _LONG_RUN = re.compile(rf"\S{{{MAX_STEM + 1},}}")
 NAMED_TWICE = 2.0  # mentions of concerns that make the question's other words count half
 
 
+# the role whose own passages are not the asker's: an employee's manager, an elected official's group leader
+ROLE_ABOVE = {"employee": "manager", "elected": "group_leader"}
+
+
 @dataclass(slots=True)
 class Tuning:
     """Weights and thresholds of the fusion; defaults were tuned on eval/ question sets."""
@@ -101,6 +105,9 @@ class Tuning:
     abst_topic: float = 1.134
     abst_agree: float = 1.034
     w_role_head: float = 0.5  # a section whose heading names the asker's role ("... av chefer och ledare")
+    # ... and one that addresses the role above the asker's ("Har du dessutom ett uppdrag som chef ..." for an
+    # employee) is a little behind: the asker's own expectations come first
+    w_other_role_head: float = 0.5
 
 
 @dataclass(slots=True)
@@ -459,6 +466,9 @@ class Retriever:
         score = score + t.w_dense * (dense[sub] - t.dense_center) + t.w_qdense * qdense[sub]
         score = score + t.w_topic * topic[sub]
         score = score + t.w_role_head * self._role_head.get(role or "", self._no_role_head)[sub]
+        above = ROLE_ABOVE.get(role or "")
+        if above and t.w_other_role_head:
+            score = score - t.w_other_role_head * self._role_head.get(above, self._no_role_head)[sub]
         prior = np.array([1.0 if self.corpus.passages[i].doc.serves(role) else t.other_audience for i in sub])
         score = np.where(score > 0, score * prior, score / prior)
         order = np.argsort(-score)[:k]

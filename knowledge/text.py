@@ -88,12 +88,14 @@ def stem_en(word: str) -> str:
 @lru_cache(maxsize=CACHE_WORDS)
 def _stem_sv(word: str) -> str:
     # Snowball takes the neuter definite "-et" off some words only ("ansvaret" -> "ansvar", yet "straffet"
-    # stays), and its stem of a stem can differ ("ansvar" -> "ansv"): the "-et" is taken off here and the
-    # result stemmed again, so that every form of a word meets the others
+    # stays), and its stem of a stem can differ ("ansvar" -> "ansv"): a stem is stemmed again, and an "-et"
+    # left on is taken off, so that the forms of a word meet
     s = _SV.stemWord(word)
+    if s != word:  # "ansvaret" -> "ansvar", whose own stem is "ansv"
+        return fold(_SV.stemWord(s))
     if len(s) >= 6 and s.endswith("et") and s[-3] not in "aeiouyåäö":
-        s = s[:-2]
-    return fold(_SV.stemWord(s))
+        s = s[:-2]  # "straffet" -> "straff" (not stemmed again: "internet" -> "intern" is not "inte")
+    return fold(s)
 
 
 @lru_cache(maxsize=CACHE_WORDS)
