@@ -13,6 +13,8 @@ from knowledge import yamlio
 from knowledge.text import fold, is_stop, normalize, stem_en, stem_sv, words
 
 BUNDLED_LEXICON = Path(__file__).parent / "lexicon.yaml"
+# English administrative words -> Swedish ones, for English questions on documents without renderings
+BUNDLED_GLOSSARY = Path(__file__).parent / "glossary.yaml"
 BUNDLED_SCOPE = Path(__file__).parent / "scope.yaml"
 
 
@@ -22,6 +24,7 @@ class Expansion:
 
     trigger: str
     means: tuple[str, ...]
+    glossary: bool = False  # from the English-Swedish glossary: needed where documents have no English
 
 
 def _keys(word: str) -> set[str]:
@@ -35,14 +38,18 @@ def _keys(word: str) -> set[str]:
 class Lexicon:
     """Everyday word -> policy words, loaded from YAML."""
 
-    def __init__(self, entries: list[dict[str, list[str]]]) -> None:
+    def __init__(self, entries: list[dict[str, list[str]]], glossary: list[dict[str, list[str]]] | None = None) -> None:
         self._single: dict[str, list[tuple[str, ...]]] = {}
         self._phrases: list[tuple[str, tuple[str, ...]]] = []
         self.surface: set[str] = set()
-        for e in entries:
+        self._glossary: set[tuple[str, ...]] = set()
+        for e in [*entries, *(glossary or [])]:
             means = tuple(str(m) for m in e.get("means", []))
             if not means:
                 continue
+            from_glossary = bool(glossary) and e in (glossary or [])
+            if from_glossary:
+                self._glossary.add(means)
             for said in e.get("said", []) or []:
                 s = normalize(str(said)).strip()
                 ws = words(s)
@@ -50,15 +57,17 @@ class Lexicon:
                     self._phrases.append((" " + " ".join(fold(w) for w in ws) + " ", means))
                 elif ws:
                     w = ws[0]
-                    self.surface.add(fold(w))
+                    if not from_glossary:  # (a glossary word is no spelling to correct towards)
+                        self.surface.add(fold(w))
                     for key in _keys(w):
                         self._single.setdefault(key, []).append(means)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
-        """Read a lexicon file (default: the bundled one)."""
-        data = yamlio.load((path or BUNDLED_LEXICON).read_text(encoding="utf-8")) or []
-        return cls(list(data))
+        """Read a lexicon file (default: the bundled lexicon and glossary)."""
+        data = list(yamlio.load((path or BUNDLED_LEXICON).read_text(encoding="utf-8")) or [])
+        glossary = None if path else list(yamlio.load(BUNDLED_GLOSSARY.read_text(encoding="utf-8")) or [])
+        return cls(data, glossary)
 
     def expand(self, text: str) -> list[Expansion]:
         """Every lexicon entry the text triggers, phrases first."""
@@ -67,7 +76,7 @@ class Lexicon:
         out: list[Expansion] = []
         for phrase, means in self._phrases:
             if phrase in joined:
-                out.append(Expansion(phrase.strip(), means))
+                out.append(Expansion(phrase.strip(), means, means in self._glossary))
         for w in ws:
             if is_stop(w):
                 continue
@@ -75,7 +84,7 @@ class Lexicon:
             for key in _keys(w):
                 hits.extend(self._single.get(key, []))
             for means in dict.fromkeys(hits):
-                out.append(Expansion(w, means))
+                out.append(Expansion(w, means, means in self._glossary))
         return out
 
 

@@ -59,6 +59,7 @@ _LONG_RUN = re.compile(rf"\S{{{MAX_STEM + 1},}}")
 NAMED_TWICE = 2.0  # mentions of concerns that make the question's other words count half
 
 
+GLOSSARY_BELOW = 0.5  # share of passages with English renderings under which the glossary is used
 # the role whose own passages are not the asker's: an employee's manager, an elected official's group leader
 ROLE_ABOVE = {"employee": "manager", "elected": "group_leader"}
 
@@ -255,7 +256,7 @@ class Retriever:
             en += f in self.lex.surface_en
         return "en" if en > sv else "sv" if sv > en else default
 
-    def _concepts(self, text: str, lang: str = "sv") -> list[_Concept]:
+    def _concepts(self, text: str, lang: str = "sv", glossary: float = 1.0) -> list[_Concept]:
         t = self.tuning
         concepts: dict[str, _Concept] = {}
         # a name inside the message ("en kollega, Bengtolof Sjöqvist, ...") says nothing about the topic: a
@@ -291,6 +292,8 @@ class Retriever:
                     if c.forms.get(("sv", stem), 0.0) < weight:
                         c.forms[("sv", stem)] = weight
         for exp in self.lexicon.expand(text):
+            if exp.glossary and glossary <= 0.0:
+                continue  # the documents' own English renderings answer English words
             trig = words(exp.trigger)
             target = next((concepts[x] for x in trig if x in concepts), None)
             if target is None:
@@ -411,7 +414,8 @@ class Retriever:
             raise UnknownOrganisation(org)
         t = self.tuning
         lang = self.language(text)
-        concepts = self._concepts(text, lang)
+        # the English-Swedish glossary counts for documents without English renderings of their own
+        concepts = self._concepts(text, lang, glossary=float(self._en_share[org] < GLOSSARY_BELOW))
         lx = self.lex
         weights = self._weights(concepts)
         unknown = sum(w for c, w in zip(concepts, weights, strict=True) if not c.forms) / (sum(weights) or 1.0)
