@@ -91,8 +91,8 @@ def _stem_sv(word: str) -> str:
     # stays), and its stem of a stem can differ ("ansvar" -> "ansv"): a stem is stemmed again, and an "-et"
     # left on is taken off, so that the forms of a word meet
     s = _SV.stemWord(word)
-    if s != word:  # "ansvaret" -> "ansvar", whose own stem is "ansv"
-        return fold(_SV.stemWord(s))
+    if s != word and len(word) - len(s) <= 2:  # "ansvaret" -> "ansvar", whose own stem is "ansv" (a longer
+        return fold(_SV.stemWord(s))  # ending is not stemmed again: "kostenheten" -> "kosten" is not "kost")
     if len(s) >= 6 and s.endswith("et") and s[-3] not in "aeiouyåäö":
         s = s[:-2]  # "straffet" -> "straff" (not stemmed again: "internet" -> "intern" is not "inte")
     return fold(s)
