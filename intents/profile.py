@@ -32,6 +32,10 @@ def _padded(text: str) -> str:
 
 
 SPECIFIC_FIRST = ("group_leader", "elected", "manager", "employee")
+# a clause of only these words after a role ("men inte längre", "but not anymore") denies that role
+_NOT_ANY_MORE = frozenset(
+    {"inte", "ej", "langre", "mer", "nat", "nagot", "not", "anymore", "any", "more", "no", "longer"}
+)
 _CLAUSE = re.compile(r"[,.;:!?()\[\]]|\s(?:men|utan|snarare|but|rather|instead)\s")
 _MARKS = re.compile(r"[^\w\s'’-]")  # brackets, quotes and dashes around words
 
@@ -71,12 +75,19 @@ def _named_roles(text: str) -> tuple[set[str], set[str]]:
     """The roles a text names positively, and those it names after a negation in the same clause."""
     roles: dict[str, list[str]] = _data()["roles"]  # type: ignore[assignment]
     negations = [" " + fold(normalize(n)) + " " for n in _data()["negations"]]  # type: ignore[union-attr]
+    past = [" " + " ".join(_MARKS.sub(" ", fold(normalize(n))).split()) + " " for n in _data().get("past") or []]  # type: ignore[union-attr]
     positive: set[str] = set()
     negated: set[str] = set()
     # a list of compound parts is one name ("kultur-, idrotts- och fritidsnämnden"), not clauses
     joined = re.sub(r"-\s*,\s*", "- ", normalize(text))
+    said: set[str] = set()  # the roles of the clause before
     for clause in _CLAUSE.split(" " + joined + " "):
         t = " " + " ".join(_MARKS.sub(" ", fold(clause)).split()) + " "
+        if said and any(n in t for n in negations) and not set(t.split()) - _NOT_ANY_MORE:
+            # "var chef förut men inte längre": the clause before is denied
+            positive -= said
+            negated |= said
+        said = set()
         for role in SPECIFIC_FIRST:
             for word in roles[role]:
                 w = fold(normalize(word))
@@ -85,7 +96,11 @@ def _named_roles(text: str) -> tuple[set[str], set[str]]:
                     i = t.find(f" {w}")  # inflected: "förtroendevalde", "politikerna"
                 if i < 0:
                     continue
-                (negated if any(n in t[: i + 1] for n in negations) else positive).add(role)
+                if any(n in t[: i + 1] for n in negations) or any(p in t for p in past):  # "f.d. chef", "chef förut"
+                    negated.add(role)
+                else:
+                    positive.add(role)
+                    said.add(role)
         if _seat(t) and not any(n in t for n in negations):
             positive.add("elected")
     return positive, negated
@@ -134,9 +149,9 @@ def asks(text: str) -> bool:
     """The message starts with a question word ("kan jag jobba hemifrån", "can I work from home"), or one
     of its clauses opens with a verb and then its subject ("har jag som politiker nåt arbetsmiljöansvar",
     "sitter i en bolagsstyrelse, ska vi också prata om koden där")."""
-    first = normalize(text).split()[:1]
-    if first and first[0] in _question_words():
-        return True
+    first = normalize(text).split()[:2]
+    if first and first[0] in _question_words() and not (len(first) > 1 and _role_word(fold(first[1]))):
+        return True  # ("var chef förut ..." says what one was: "var" is not "where" there)
     for clause in _CLAUSE.split(" " + normalize(text) + " "):
         w = _MARKS.sub(" ", clause).split()[:2]
         if len(w) == 2 and any(w[0] in verbs and w[1] in subjects for verbs, subjects in _inverted()):
@@ -195,7 +210,7 @@ def stated_role(text: str) -> str | None:
         first = _CLAUSE.split(text.strip(), maxsplit=1)[0]
         words = _MARKS.sub(" ", fold(normalize(first))).split()
         negations = {fold(normalize(n)) for n in _data()["negations"] if " " not in str(n)}  # type: ignore[union-attr]
-        while words and (words[0] in negations or words[0] in ("ar", "e")):  # "är inte chef längre"
+        while words and (words[0] in negations or words[0] in ("ar", "e", "var", "was")):  # "är inte chef längre"
             words = words[1:]
         if len(first.split()) > 12 or not words or not _role_word(words[0]):
             return None

@@ -87,14 +87,11 @@ def stem_en(word: str) -> str:
 
 @lru_cache(maxsize=CACHE_WORDS)
 def _stem_sv(word: str) -> str:
-    # Snowball takes the neuter definite "-et" off some words only ("ansvaret" -> "ansvar", yet "straffet"
-    # stays), and its stem of a stem can differ ("ansvar" -> "ansv"): a stem is stemmed again, and an "-et"
-    # left on is taken off, so that the forms of a word meet
+    # Snowball leaves the neuter definite "-et" on some words ("straffet", while "beslutet" -> "beslut"): taken
+    # off here, so that "straffet" meets "straff"
     s = _SV.stemWord(word)
-    if s != word and len(word) - len(s) <= 2:  # "ansvaret" -> "ansvar", whose own stem is "ansv" (a longer
-        return fold(_SV.stemWord(s))  # ending is not stemmed again: "kostenheten" -> "kosten" is not "kost")
-    if len(s) >= 6 and s.endswith("et") and s[-3] not in "aeiouyåäö":
-        s = s[:-2]  # "straffet" -> "straff" (not stemmed again: "internet" -> "intern" is not "inte")
+    if s == word and len(s) >= 6 and s.endswith("et") and s[-3] not in "aeiouyåäö":
+        s = s[:-2]
     return fold(s)
 
 
