@@ -76,3 +76,13 @@ def test_a_role_denied_in_chat_overrides_the_platforms_for_the_conversation(cli:
     assert "Har du dessutom ett uppdrag som chef" not in replies[0], "the denied role's passage is not first"
     assert "4. Lön och måluppfyllelse" in replies[1], "'och lönen?' names a matter of its own"
     assert "tar du ansvar för lönesättningen" not in replies[1], "still answered as the role the person stated"
+
+
+def test_a_role_said_in_the_past_is_not_the_persons_role(cli: Cli) -> None:
+    lines = ["vad förväntas av mig när det gäller medarbetarsamtal?",
+             "var chef förut men inte längre, jobbar som lärare igen sen i våras"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "alingsas", "--user", "p2")
+    assert "Okej, jag svarar utifrån Alingsås kommuns policyer för medarbetare." in replies[1], replies[1]
+    assert "Så här står det i" in replies[1], "the question asked before is answered again for that role"
+    (profile,) = transcript(cli, ["min profil"], "--org", "alingsas", "--user", "p2")
+    assert "policyer för medarbetare" in profile, profile
