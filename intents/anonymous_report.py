@@ -64,6 +64,7 @@ def _words() -> dict[str, tuple[str, ...]]:
             "cancel_words",
             "negations",
             "discard_phrases",
+            "add_leads",
         )
     }
     keys = ("secrecy", "reporting", "wish", "whistleblowing", "earlier", "answers", "unknown_to", "knowing", "later")
@@ -350,6 +351,25 @@ async def _take_report(ctx: Context, text: str) -> Reply:
     return _review(ctx)
 
 
+def _without_add_request(text: str) -> str:
+    """An addition without the words that ask to add it ("ja men lägg till att det pågått sen 2022" -> "det
+    pågått sen 2022"); the text as written when nothing follows them."""
+    out = text
+    for _ in range(3):  # "Vänta, jag vill lägga till att ...": one lead after another
+        low = fold(normalize(out))  # (folding keeps the length: positions in it are positions in the text)
+        m = next((m for lead in _add_leads() if (m := re.match(rf"\W*{re.escape(lead)}\b[\s:,.-]*", low))), None)
+        if m is None or not out[m.end() :].strip():
+            break
+        rest = out[m.end() :].strip()
+        out = rest[:1].upper() + rest[1:]
+    return out
+
+
+@cache
+def _add_leads() -> tuple[str, ...]:
+    return tuple(sorted(_words()["add_leads"], key=len, reverse=True))
+
+
 async def _at_review(ctx: Context, text: str) -> Reply:
     said = answers.read(text)
     if _asks(text, "discard_words") or said in ("no", "cancel") or _regrets(text):
@@ -363,11 +383,12 @@ async def _at_review(ctx: Context, text: str) -> Reply:
     if typed_in_chat(ctx):
         return reply(ctx, say(NAME, "not_in_chat", ctx.lang), ask="report", error=True)
     state = flow(ctx)
-    combined = f"{state.get('draft') or ''}\n\n{clean(text)}".strip()
+    added = _without_add_request(clean(text))
+    combined = f"{state.get('draft') or ''}\n\n{added}".strip()
     problem = check_report(combined)
     if problem:
         return reply(ctx, say(NAME, problem, ctx.lang, n=len(combined), max=max_chars()), ask="report", error=True)
-    state.update(draft=combined, last=clean(text), short=too_short(combined))
+    state.update(draft=combined, last=added, short=too_short(combined))
     return _review(ctx, "added_to_draft")
 
 

@@ -86,3 +86,12 @@ def test_a_role_said_in_the_past_is_not_the_persons_role(cli: Cli) -> None:
     assert "Så här står det i" in replies[1], "the question asked before is answered again for that role"
     (profile,) = transcript(cli, ["min profil"], "--org", "alingsas", "--user", "p2")
     assert "policyer för medarbetare" in profile, profile
+
+
+def test_an_addition_at_review_leaves_out_the_words_asking_to_add_it(cli: Cli) -> None:
+    lines = ["jag vill tipsa anonymt om en sak",
+             "Kassören på fritidsgården tar pengar ur kassan varje fredag. ZQTERSE2",
+             "vänta, jag vill lägga till att det har pågått sedan i våras"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "r4")
+    assert "> Det har pågått sedan i våras" in replies[2], replies[2]
+    assert "lägga till att det har" not in replies[2], "the request to add is not part of the report"
