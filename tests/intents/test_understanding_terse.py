@@ -95,3 +95,10 @@ def test_an_addition_at_review_leaves_out_the_words_asking_to_add_it(cli: Cli) -
     replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "r4")
     assert "> Det har pågått sedan i våras" in replies[2], replies[2]
     assert "lägga till att det har" not in replies[2], "the request to add is not part of the report"
+
+
+def test_how_to_treat_difficult_members_of_the_public_in_everyday_words(cli: Cli) -> None:
+    lines = ["vad säger policyn om att bemöta sura kunder i telefonen",
+             "hur funkar det med folk som ringer in o e otrevliga"]  # fmt: skip
+    for reply in transcript(cli, lines, "--org", "kommun", "--user", "k3"):
+        assert "Kommunen ska ge god service till medborgarna" in reply, reply
