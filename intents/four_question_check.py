@@ -386,14 +386,8 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
         return _ask(ctx, c, step, say(NAME, "again", ctx.lang, n=step, total=len(c.questions)))
     if kind == "whom":  # a side question, not an answer: the question explained, who can help, then asked again
         ctx.state["explained"] = True
-        helped = (
-            say(NAME, "unsure_intro", ctx.lang, question=question, question_sv=q.sv),
-            q.explain[ctx.lang],
-            *(_block(x, ctx.lang) for x in q.quotes),
-            say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
-            say(NAME, "again", ctx.lang, n=step, total=len(c.questions)),
-        )
-        return _ask(ctx, c, step, *helped, quotes=q.quotes)
+        again = say(NAME, "again", ctx.lang, n=step, total=len(c.questions))
+        return _ask(ctx, c, step, *_explanation(ctx, c, q, question), again, quotes=q.quotes)
     if kind == "no":
         _end(ctx)
         text = "\n\n".join((say(NAME, "no_intro", ctx.lang, question=question, question_sv=q.sv),
@@ -402,12 +396,7 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
     explained: tuple[str, ...] = ()
     if kind == "unsure":  # explained from the code, noted, and the check goes on: a hesitant answer is not a no
         ctx.state["unsure"] = sorted({*(ctx.state.get("unsure") or []), step})
-        explained = (
-            say(NAME, "unsure_intro", ctx.lang, question=question, question_sv=q.sv),
-            q.explain[ctx.lang],
-            *(_block(x, ctx.lang) for x in q.quotes),
-            say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
-        )
+        explained = _explanation(ctx, c, q, question)
     if step < len(c.questions):
         if explained:
             ctx.state["explained"] = True  # a bare "ok" next acknowledges this, it does not answer the next question
@@ -425,6 +414,16 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
     text = "\n\n".join((say(NAME, "all_yes", ctx.lang, total=len(c.questions)), say(NAME, "ask_anyway", ctx.lang),
                         _block(c.ask_someone, ctx.lang)))  # fmt: skip
     return [_reply(ctx, text, (c.ask_someone, c.intro), _choices(ctx.lang, "restart"))]
+
+
+def _explanation(ctx: Context, c: Check, q: Question, question: str) -> tuple[str, ...]:
+    """A question of the check explained from the code, and who can help answer it."""
+    return (
+        say(NAME, "unsure_intro", ctx.lang, question=question, question_sv=q.sv),
+        q.explain[ctx.lang],
+        *(_block(x, ctx.lang) for x in q.quotes),
+        say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
+    )
 
 
 async def resume_reply(ctx: Context) -> list[Reply]:

@@ -198,9 +198,9 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
         if mine is not None:
             return mine
     role = _role_asked_about(ctx.text)
-    if role is not None:  # "and what is expected of managers there?": that role's passage in the same section
-        # that section's passage for the role, else what the role's document expects of it anywhere ("och
-        # vad förväntas av mig som gruppledare då?" after a rule that says nothing of group leaders)
+    if role is not None:  # "and what is expected of managers there?": that role's passage in the same section,
+        # else what the role's document expects of it anywhere ("och vad förväntas av mig som gruppledare då?"
+        # after a rule that says nothing of group leaders)
         own = involved.receiver_passage(ctx, role, near=passage)
         if own is not None:
             found = ctx.search(f"{ctx.text} {own.text}")

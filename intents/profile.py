@@ -74,8 +74,7 @@ def find_role(text: str) -> str | None:
 def _named_roles(text: str) -> tuple[set[str], set[str]]:
     """The roles a text names positively, and those it names after a negation in the same clause."""
     roles: dict[str, list[str]] = _data()["roles"]  # type: ignore[assignment]
-    negations = [" " + fold(normalize(n)) + " " for n in _data()["negations"]]  # type: ignore[union-attr]
-    past = [" " + " ".join(_MARKS.sub(" ", fold(normalize(n))).split()) + " " for n in _data().get("past") or []]  # type: ignore[union-attr]
+    negations, past = _denials()
     positive: set[str] = set()
     negated: set[str] = set()
     # a list of compound parts is one name ("kultur-, idrotts- och fritidsnämnden"), not clauses
@@ -104,6 +103,15 @@ def _named_roles(text: str) -> tuple[set[str], set[str]]:
         if _seat(t) and not any(n in t for n in negations):
             positive.add("elected")
     return positive, negated
+
+
+@cache
+def _denials() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The negation words and the words of a past role (`past`), folded and padded for a whole-word test."""
+    data = _data()
+    negations = tuple(" " + fold(normalize(n)) + " " for n in data["negations"])  # type: ignore[union-attr]
+    past = tuple(" " + " ".join(_MARKS.sub(" ", fold(normalize(n))).split()) + " " for n in data.get("past") or [])  # type: ignore[union-attr]
+    return negations, past
 
 
 def _is_self_description(text: str) -> bool:
@@ -219,10 +227,15 @@ def stated_role(text: str) -> str | None:
 
 
 def _role_word(word: str) -> bool:
-    """A one-word role or profession of `roles` ("chef", "undersköterska"), not a generic word."""
+    """A one-word role or profession of `roles` ("chef", "undersköterska"), not a generic word (folded)."""
+    return word in _role_words()
+
+
+@cache
+def _role_words() -> frozenset[str]:
     roles: dict[str, list[str]] = _data()["roles"]  # type: ignore[assignment]
     generic = {"jobbar", "arbetar", "work", "official", "staff", "ledare"}
-    return any(word == fold(normalize(w)) for r in roles.values() for w in r if w not in generic and " " not in w)
+    return frozenset(fold(normalize(w)) for r in roles.values() for w in r if w not in generic and " " not in w)
 
 
 async def adopt_stated_role(ctx: Context) -> None:
