@@ -44,9 +44,26 @@ def _kinds() -> tuple[tuple[str, tuple[str, ...], tuple[tuple[tuple[str, ...], .
     return tuple(out)
 
 
+@cache
+def _idioms() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = load(NAME).get("accident_idioms") or {}
+    phrases = tuple(_padded(str(w)) for w in data.get("phrases") or ())
+    return phrases, tuple(_padded(str(w)) for w in data.get("with") or ())
+
+
+def _without_idioms(t: str) -> str:
+    """The folded text without accident figures of speech ("nån kommer ramla och slå ihjäl sig")."""
+    phrases, context = _idioms()
+    if any(w in t for w in context):
+        for p in phrases:
+            while p in t:
+                t = t.replace(p, " ")
+    return t
+
+
 def kind(text: str) -> str | None:
     """'suicide', 'selfharm', 'violence' or 'danger' when the message is about one, else None."""
-    t = _folded(text)
+    t = _without_idioms(_folded(text))
     for k, words, groups in _kinds():
         if any(w in t for w in words):
             return k

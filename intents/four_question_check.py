@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from bot.core import Context
 
 NAME = "four_question_check"
+NAMED_TWICE = 2.0  # a matter the message names twice or more ("slipped me an envelope with cash"): its rule first
 PREFIX = "fqc:"
 DATA_FILE = Path(__file__).with_suffix(".yaml")
 STATE_KEYS = ("flow", "step", "lang", "audience", "unsure")
@@ -160,10 +162,16 @@ def _mine(ctx: Context) -> list[Check]:
 # -- matching --------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _phrase(p: str) -> str:
+    """A phrase of the data as typed text is compared: folded words joined by single spaces."""
+    return " ".join(_tokens(p))
+
+
 def _has(text: str, phrases: list[str], cfg: dict[str, Any]) -> bool:
     """A phrase occurs as whole words, or (long phrases) nearly so by rapidfuzz's partial ratio."""
     for p in phrases:
-        ph = " ".join(_tokens(p))
+        ph = _phrase(p)
         if f" {ph} " in f" {text} ":
             return True
         long_enough = len(ph) >= cfg["fuzzy_min_len"] and len(text) >= len(ph) - 2
@@ -358,7 +366,9 @@ async def handle(ctx: Context) -> list[Reply]:
         result = ctx.search()
         own = {q.passage.id for c in _mine(ctx) for q in (c.intro, c.advice)}
         top = result.hits[0].passage.id if result.hits else ""
-        if not result.abstain and top not in own and result.confidence >= load(NAME)["match"]["defer_confidence"]:
+        named = max((v for v in result.debug.get("topics", {}).values()), default=0.0)
+        sure = result.confidence >= load(NAME)["match"]["defer_confidence"] or named >= NAMED_TWICE
+        if not result.abstain and top not in own and sure:
             answered = await policy_answer.answer_only(ctx)
             check = await start(ctx)
             if check and check[0].intent == NAME and ctx.state.get("flow") == NAME:

@@ -57,6 +57,16 @@ def parties(text: str, after: str | None = None) -> list[str]:
     return found
 
 
+def without_parties(text: str) -> str:
+    """The message with the people it names left out ("what if it's a supplier?" -> "what if it's a?"): what
+    it says besides who is involved."""
+    t = _folded(text)
+    for _kind, words in _parties():
+        for w in words:
+            t = t.replace(w, " ")
+    return " ".join(t.split())
+
+
 def follow_up(text: str) -> bool:
     """True for an elliptical message that carries the previous topic ("och om det är min chef?")."""
     t = _folded(text)

@@ -79,6 +79,9 @@ def topic(ctx: Context) -> str | None:
         carried = ctx.state.get("topic")  # "vem anmäler man till", "where do i report it": the topic just discussed
     if not has_cue(ctx.text) and not carried and not _statement(ctx.text):
         return None
+    routing = ctx.bot.routing
+    if carried and involved.parties(ctx.text) and not routing.topics(ctx.org, involved.without_parties(ctx.text)):
+        return str(carried)  # "what if it's a supplier?": the same matter, someone else involved
     topics = ctx.bot.routing.topics(ctx.org, ctx.text)
     if topics:
         return topics[0]

@@ -106,16 +106,16 @@ def _to_the_bot(text: str) -> bool:
 
 
 @cache
-def _loose_words() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+def _loose_words() -> tuple[frozenset[str], dict[str, tuple[str, ...]], frozenset[str]]:
     texts, _ = _examples()
     singles = frozenset(x for x in texts if " " not in x)
     about = {k: tuple(_clean(str(p)) for p in v) for k, v in load(NAME)["about_bot"].items()}
-    return singles, about
+    return singles, about, frozenset(_clean(str(w)) for w in load(NAME).get("bot_words") or ())
 
 
 def _loose(t: str, known: Callable[[str], bool] | None) -> str | None:
     """A greeting, thanks or a question about the bot with at most one other content word."""
-    singles, about = _loose_words()
+    singles, about, bot_words = _loose_words()
     padded = f" {t} "
     said = None
     for k in ("thanks", "help"):
@@ -128,6 +128,8 @@ def _loose(t: str, known: Callable[[str], bool] | None) -> str | None:
     rest = [w for w in words if w not in singles and not is_stop(w) and len(w) > 2]
     if len(rest) > 1 or (rest and known is not None and known(rest[0])):
         return None
+    if said == "help" and rest and rest[0] not in bot_words:
+        return None  # "och karensen då, hur funkar det?": how something works, not how the bot does
     if said:
         return said
     texts, kinds = _examples()
