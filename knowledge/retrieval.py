@@ -34,6 +34,7 @@ from knowledge.text import (
     content_words,
     detect_lang,
     fold,
+    is_frame,
     is_meta,
     is_navigation,
     is_stop,
@@ -78,6 +79,7 @@ class Tuning:
     dense_center: float = 0.0
     qdense_center: float = 2.0
     other_audience: float = 0.7
+    frame_prior: float = 0.6  # a passage under a frame heading ("Syfte", "Omfattning", "Historik")
     unknown_weight: float = 1.1
     lexicon_weight: float = 0.8
     fuzzy_weight: float = 0.75
@@ -199,6 +201,7 @@ class Retriever:
         self._no_role_head = np.zeros(len(corpus.passages))
         self._org_rowset = {org: frozenset(int(r) for r in rows) for org, rows in self._rows_by_org.items()}
         self._has_questions = np.array([bool(p.questions) for p in corpus.passages])
+        self._frame = np.array([is_frame(p.section) for p in corpus.passages])
         # how much of an organisation's text has English renderings: an English word the documents do not
         # know says nothing about scope when the documents are not in English at all
         self._en_share = {
@@ -474,6 +477,7 @@ class Retriever:
         if above and t.w_other_role_head:
             score = score - t.w_other_role_head * self._role_head.get(above, self._no_role_head)[sub]
         prior = np.array([1.0 if self.corpus.passages[i].doc.serves(role) else t.other_audience for i in sub])
+        prior = np.where(self._frame[sub], prior * t.frame_prior, prior)
         score = np.where(score > 0, score * prior, score / prior)
         order = np.argsort(-score)[:k]
         hits = [

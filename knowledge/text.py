@@ -200,6 +200,17 @@ def role_lead_phrases() -> dict[str, tuple[str, ...]]:
 _LINK_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*\[[^\]]+\]\([^)]*\)")
 
 
+def is_frame(section: str) -> bool:
+    """A section heading of the document's frame (`text.yaml` frame_sections: "Syfte", "Omfattning",
+    "Historik"), not of a rule."""
+    return " ".join(words(fold(section))) in _frames()
+
+
+@cache
+def _frames() -> frozenset[str]:
+    return frozenset(" ".join(words(fold(str(w)))) for w in _data().get("frame_sections") or ())
+
+
 def is_navigation(text: str) -> bool:
     """A passage that is mostly a list of links to other pages (a handbook's "in this section" or quick links):
     it points elsewhere and states nothing itself."""

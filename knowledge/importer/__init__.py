@@ -1,4 +1,4 @@
-"""Import the documents HR already has (PDF, Word, HTML, Markdown, plain text) into the policy corpus.
+"""Import the documents HR already has (PDF, Word, HTML, Markdown, plain text, LaTeX sources) into the policy corpus.
 
 `import_document` reads one file with the reader for its format, removes page furniture, repairs what
 the export broke (split and hyphenated words, glued bullets), finds the sections from the document's
@@ -21,7 +21,15 @@ from knowledge.importer.source import Report, Source
 from knowledge.importer.words import Vocabulary
 from knowledge.importer.writer import Diff, audiences_for, diff, doc_id, ensure_org, passages_of, render
 
-FORMATS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".md": "markdown", ".txt": "text"}
+FORMATS = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".txt": "text",
+    ".tex": "latex",
+}
 
 
 class ImportFailed(ValueError):
@@ -44,6 +52,10 @@ def read_source(path: Path) -> Source:
             from knowledge.importer.read_html import read_html
 
             return read_html(path)
+        if kind == "latex":
+            from knowledge.importer.read_latex import read_latex
+
+            return read_latex(path)
         from knowledge.importer.read_text import read_markdown, read_text
 
         return read_markdown(path) if kind == "markdown" else read_text(path)

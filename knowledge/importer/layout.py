@@ -184,13 +184,14 @@ def fits_heading(u: Unit, width: int) -> bool:
     return title_like(u.text.rstrip("!?"), width)
 
 
-def structured_units(lines: list[Line], vocab: Vocabulary, report: Report) -> list[Unit]:
-    """Units of a format that states its paragraphs: one per line, headings at their stated level."""
+def structured_units(lines: list[Line], vocab: Vocabulary, report: Report, typed: bool = False) -> list[Unit]:
+    """Units of a format that states its paragraphs: one per line, headings at their stated level; `typed`:
+    a source written by hand (its spaces are the author's, see `repair_line`)."""
     out: list[Unit] = []
     for ln in lines:
         if ln.blank:
             continue
-        text = join_lines([ln], vocab, report)
+        text = join_lines([ln], vocab, report, typed)
         if not text:
             continue
         if ln.level:

@@ -28,6 +28,9 @@ class Draft:
     report: Report = field(default_factory=Report)
 
 
+TYPED = ("markdown", "latex")  # formats people write by hand: no split words to repair
+
+
 def build(source: Source, vocab: Vocabulary) -> Draft:
     """Run every step on one document."""
     report = Report()
@@ -36,7 +39,7 @@ def build(source: Source, vocab: Vocabulary) -> Draft:
     for ln in source.lines:
         vocab.add(ln.text)
     if source.structured:
-        us = structured_units(source.lines, vocab, report)
+        us = structured_units(source.lines, vocab, report, typed=source.kind in TYPED)
         resolve(us, fx.Toc(), 0, stated=True)
     else:
         us = _layout(source, vocab, report)

@@ -19,7 +19,7 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)
 
 def read_text(path: Path) -> Source:
     """A plain-text file: one `Line` per line; trailing double spaces mark wrapped lines."""
-    raw = _decode(path.read_bytes())
+    raw = decode(path.read_bytes())
     lines = []
     for i, text in enumerate(raw.splitlines(), 1):
         text = text.replace("\f", "")
@@ -38,7 +38,7 @@ def strip_emphasis(text: str) -> str:
 
 def read_markdown(path: Path) -> Source:
     """A Markdown file: headings, list items and paragraphs as the Markdown states them."""
-    raw = _decode(path.read_bytes())
+    raw = decode(path.read_bytes())
     body_start = 0
     m = re.match(r"\A---\s*\n.*?\n---\s*\n", raw, re.S)
     if m:  # front matter of an earlier import or a static site: not document text
@@ -75,7 +75,7 @@ def read_markdown(path: Path) -> Source:
     return Source(lines, structured=True, kind="markdown")
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)

@@ -39,14 +39,15 @@ def strip_bullet(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def repair_line(text: str, no: int, vocab: Vocabulary, report: Report) -> str:
-    """Within one line: collapse runs of spaces, join words split by a space, hyphenate 'HRfrågor'."""
+def repair_line(text: str, no: int, vocab: Vocabulary, report: Report, typed: bool = False) -> str:
+    """Within one line: collapse runs of spaces, join words split by a space, hyphenate 'HRfrågor'. In a
+    `typed` source (Markdown, LaTeX: written by hand, not extracted) a space is the author's: no join."""
     text = re.sub(r"[ \t\u00a0]+", " ", text).strip()
 
     toks = text.split(" ")
     out: list[str] = []
     for tok in toks:
-        if out:
+        if out and not typed:
             a = out[-1]
             m = _WORD_HEAD.match(tok)
             if a.isalpha() and m and m.group(1) and vocab.should_join(a, m.group(1)):
@@ -65,11 +66,11 @@ def repair_line(text: str, no: int, vocab: Vocabulary, report: Report) -> str:
     return _ACRONYM.sub(acronym, text)
 
 
-def join_lines(lines: list[Line], vocab: Vocabulary, report: Report) -> str:
+def join_lines(lines: list[Line], vocab: Vocabulary, report: Report, typed: bool = False) -> str:
     """The text of lines that form one paragraph, with words split at line ends put back together."""
     out = ""
     for ln in lines:
-        text = repair_line(ln.text, ln.no, vocab, report)
+        text = repair_line(ln.text, ln.no, vocab, report, typed)
         if not text:
             continue
         out = text if not out else _join_two(out, text, ln.no, vocab, report)
