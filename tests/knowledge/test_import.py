@@ -334,3 +334,60 @@ def test_raw_policy_exports_match_the_hand_cleaned_corpus() -> None:
     found, total = map(int, re.search(r"section headings found: (\d+)/(\d+)", p.stdout).groups())
     assert found >= total - 1, p.stdout  # "Underskrift" is the hand-cleaner's own heading
     assert int(re.search(r"split words joined: (\d+)", p.stdout).group(1)) >= 12, p.stdout
+
+
+LATEX = r"""\documentclass{article}
+\usepackage[utf8]{inputenc}
+\newcommand{\uppdrag}[1]{%
+  \subsection*{#1}\par}
+\title{Policy för alkohol\\ Antagen på vårmötet}
+\setheader{ALKOHOLPOLICY}{2024}{\today}
+\begin{document}
+\maketitle
+\section{Syfte}
+Policyn beskriver hur föreningen arbetar med alkohol. % internal note: ZQCOMMENT
+\section{Servering}
+Vid varje fest ska det finnas vatten och alkoholfria alternativ~till
+självkostnadspris. Ingen får \textbf{tvingas} att dricka.
+
+\begin{itemize}
+  \item Serveringsansvarig ska vara nykter.
+  \item En gäst som är för berusad ska avvisas -- lugnt och vänligt.
+\end{itemize}
+\begin{figure}
+  \includegraphics{ZQPICTURE.png}
+\end{figure}
+\section{Ansvar}
+\uppdrag{Festansvarig}
+\begin{description}
+  \item[Åligganden] Festansvarig ser till att policyn följs.
+\end{description}
+\end{document}
+"""
+
+
+def test_latex_sections_own_heading_macros_items_and_no_markup(tmp_path: Path) -> None:
+    """A policy kept as a LaTeX source: its sections (and a heading command the source defines itself),
+    list items and paragraphs, plain text without markup, comments, preamble or pictures; then asked."""
+    f = tmp_path / "alkoholpolicy.tex"
+    f.write_text(LATEX, encoding="utf-8")
+    r = _cli(tmp_path, str(f), "--org", "exempelby", "--name", "Föreningen Exempelby")
+    assert r.returncode == 0, str(r)
+    doc = tmp_path / "home" / "corpus" / "exempelby" / "exempelby-alkoholpolicy.md"
+    front, body = _front(doc), _body(doc)
+    assert front["title"] == "Policy för alkohol", front
+    assert "# Servering" in body and "## Festansvarig" in body, body
+    assert "vatten och alkoholfria alternativ till självkostnadspris. Ingen får tvingas att dricka." in body, body
+    assert "- En gäst som är för berusad ska avvisas – lugnt och vänligt." in body, body
+    assert "Åligganden: Festansvarig ser till att policyn följs." in body, body
+    for markup in ("\\", "ZQCOMMENT", "ZQPICTURE", "ALKOHOLPOLICY", "NO \\title", "{", "}"):
+        assert markup not in body, markup
+    a = run_cli(
+        ["ask", "--json", "--org", "exempelby", "vad gör vi om en gäst är för full?"],
+        tmp_path / "home",
+        tmp_path / "cache",
+        env=NONE,
+    )
+    assert a.returncode == 0, str(a)
+    cites = a.json_lines()[0]["citations"]
+    assert cites and "för berusad ska avvisas" in cites[0]["text"], str(a)
