@@ -252,6 +252,29 @@ async def adopt_stated_role(ctx: Context) -> None:
         await save(ctx, role=role)
     if role is not None:
         ctx.asked = question_after(ctx, ctx.text)
+    if ctx.asked is None:
+        ctx.asked = without_denied_roles(ctx.text)
+
+
+DENIAL_WORDS = 6  # a clause of at most this many words that denies a role says no more than that
+
+
+def without_denied_roles(text: str) -> str | None:
+    """The question without a short clause that only denies a role ("vad förväntas av mig som vanlig
+    medarbetare, inte chef alltså" -> "vad förväntas av mig som vanlig medarbetare"), so that the denied
+    role's words are not searched for; None when there is no such clause."""
+    parts = [p for p in _CLAUSE.split(text) if p.strip()]
+    if len(parts) < 2:
+        return None
+    kept = []
+    for p in parts:
+        positive, negated = _named_roles(p)
+        if negated and not positive and len(p.split()) <= DENIAL_WORDS:
+            continue
+        kept.append(p.strip())
+    if len(kept) == len(parts) or not kept:
+        return None
+    return ", ".join(kept)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")

@@ -505,12 +505,15 @@ class Retriever:
         uncovered = self._uncovered(qc.words, rows, self._own_terms(text, qc.terms), lang, spans)
         # a situation told with its matter named twice or more in the domain's words ("erbjöd mig en vecka i
         # hans stuga om dom får bygget"): the rest of its words (places, names, the story) say less of scope
-        if sum(v for ci, v in qc.words.items() if self.topics.kinds[ci] != "practical") >= NAMED_TWICE:
+        named_twice = sum(v for ci, v in qc.words.items() if self.topics.kinds[ci] != "practical") >= NAMED_TWICE
+        if named_twice:
             unknown *= 0.5
         if not concepts or not hits or uncovered:
             abstain = True
         elif decisive:
             abstain = False
+        elif named_twice and max(qc.words.values(), default=0.0) >= NAMED_TWICE and float(topic[sub].max()) >= 1.0:
+            abstain = False  # one concern named twice ("slipped me an envelope with cash") that the documents cover
         elif self.dense is None:
             abstain = confidence < t.abstain_below or (outside and confidence < 2 * t.abstain_below)
         else:

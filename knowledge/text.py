@@ -200,6 +200,24 @@ def role_lead_phrases() -> dict[str, tuple[str, ...]]:
 _LINK_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*\[[^\]]+\]\([^)]*\)")
 
 
+def without_exclusions(text: str) -> str:
+    """The text without what its sentences say a rule or channel is not for (`text.yaml` exclusion_cues): from
+    the cue to the end of its sentence."""
+    cues = _exclusion_cues()
+    if not cues.search(text):
+        return text
+    return cues.sub(" ", text)
+
+
+@cache
+def _exclusion_cues() -> re.Pattern[str]:
+    cues = sorted((str(c) for c in _data().get("exclusion_cues") or ()), key=len, reverse=True)
+    if not cues:
+        return re.compile(r"(?!x)x")
+    alts = "|".join(r"\s+".join(map(re.escape, c.split())) for c in cues)
+    return re.compile(rf"(?i)\b(?:{alts})\b[^.!?]*", re.S)
+
+
 def is_frame(section: str) -> bool:
     """A section heading of the document's frame (`text.yaml` frame_sections: "Syfte", "Omfattning",
     "Historik"), not of a rule."""

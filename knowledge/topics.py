@@ -17,7 +17,7 @@ import numpy as np
 
 from knowledge.concepts import Concepts
 from knowledge.corpus import Passage
-from knowledge.text import stem_sv, words
+from knowledge.text import stem_sv, without_exclusions, words
 
 HEADING = 2.0  # a concept named in the section heading counts this many terms
 COVER = {"concern": 1.0, "practical": 2.0}  # tag strength at which a passage covers a concept
@@ -50,15 +50,18 @@ class ConceptIndex:
         self.heading = np.zeros((n, m), dtype=np.float32)  # concepts named in the section heading
         self.terms: list[set[str]] = []  # per passage, the concept terms its own words name
         for row, p in enumerate(passages):
-            found = concepts.terms(f"{p.section}\n{p.text}", "sv", question=False)
+            # what a sentence says the rule is not for does not tag it ("ska inte användas för ... ledarskap")
+            text = without_exclusions(p.text)
+            found = concepts.terms(f"{p.section}\n{text}", "sv", question=False)
             self.terms.append({concepts.term_text[k] for k in found})
-            for ci, v in concepts.match(p.text, "sv", question=False).items():
+            for ci, v in concepts.match(text, "sv", question=False).items():
                 self.lexical[row, ci] += v
             for ci, v in concepts.match(p.section, "sv", question=False).items():
                 self.lexical[row, ci] += HEADING * v
                 self.heading[row, ci] = v
             if p.en:
-                for ci, v in concepts.match(f"{p.section_en}\n{p.en}", "en", question=False).items():
+                en = f"{p.section_en}\n{without_exclusions(p.en)}"
+                for ci, v in concepts.match(en, "en", question=False).items():
                     self.lexical[row, ci] = max(self.lexical[row, ci], v)
         self.tags = self.lexical.copy()
         # per concept, the corpus's own (stemmed) words for it: what a question naming it also matches

@@ -51,3 +51,18 @@ def test_what_if_it_is_a_supplier_keeps_the_harassment_matter(cli: Cli) -> None:
     replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "f1")
     assert "Vi accepterar inte trakasserier" in replies[1] and "besökare, kunder" in replies[1], replies[1]
     assert "orruption" not in replies[1], replies[1]
+
+
+def test_a_role_denied_in_passing_is_not_searched_for(cli: Cli) -> None:
+    lines = ["vad förväntas av mig som vanlig anställd? alltså inte som chef"]
+    (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "r1")
+    assert "Vad vi förväntar oss av alla" in reply and "arbetsgivarrepresentant" not in reply, reply
+    en = ["what does the code expect of me as a plain employee, not a manager"]
+    (reply,) = transcript(cli, en, "--org", "vasteras", "--role", "employee", "--user", "r2")
+    assert "What we expect of everyone" in reply and "employer representative" not in reply, reply
+
+
+def test_a_concern_named_twice_in_slang_is_answered_not_declined(cli: Cli) -> None:
+    lines = ["a sales rep handed me an envelope of cash after we picked his firm lol, do i just keep it??"]
+    (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "b2")
+    assert "orruption" in reply and "don't cover it" not in reply, reply
