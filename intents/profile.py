@@ -392,7 +392,11 @@ async def answer_held(ctx: Context) -> list[Reply]:
     from intents import registry  # the registry imports the intents
 
     sub = replace(
-        ctx, incoming=replace(ctx.incoming, text=str(held["question"]), choice=None), _search={}, fixed_lang=True
+        ctx,
+        incoming=replace(ctx.incoming, text=str(held["question"]), choice=None),
+        _search={},
+        fixed_lang=True,
+        asked=None,  # the held question is searched as it was asked, not this message's question
     )
     replies = await registry.dispatch(sub)
     return [r for r in replies if r.intent != NAME]  # not the role question again

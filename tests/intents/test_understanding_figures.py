@@ -66,3 +66,11 @@ def test_a_concern_named_twice_in_slang_is_answered_not_declined(cli: Cli) -> No
     lines = ["a sales rep handed me an envelope of cash after we picked his firm lol, do i just keep it??"]
     (reply,) = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "b2")
     assert "orruption" in reply and "don't cover it" not in reply, reply
+
+
+def test_a_role_answer_with_a_denial_answers_the_held_question_again(cli: Cli) -> None:
+    lines = ["en arbetskamrat verkar full på jobbet, vem säger jag till?",
+             "nej jag är inte politiker, jobbar som lokalvårdare på skolan"]  # fmt: skip
+    replies = transcript(cli, lines, "--org", "vasteras", "--user", "q1")
+    assert "förtroendevald" in replies[0], replies[0]
+    assert "medarbetare" in replies[1] and "meddela din chef" in replies[1], replies[1]
