@@ -139,7 +139,7 @@ def takes_by_meaning(ctx: Context) -> bool:
     routing = ctx.bot.routing.orgs.get(ctx.org)
     topics = subject_topics(ctx)
     if not topics:
-        return not hr_matter(ctx) and not _one_persons_conduct(ctx)
+        return not hr_matter(ctx) and not _one_persons_conduct(ctx) and not _not_reportable(ctx)
     if topics[0] in ANONYMOUS_REPORT_TOPICS:
         return True
     rule = routing.rule(topics[0], ctx.answer_role) if routing else None
@@ -152,6 +152,14 @@ def hr_matter(ctx: Context) -> bool:
     concepts = ctx.bot.retriever.topics.concepts
     named = concepts.match(subject(ctx.text), ctx.lang, question=True)
     return any(concepts.concepts[ci].kind == "practical" for ci in named)
+
+
+def _not_reportable(ctx: Context) -> bool:
+    """True when a report would be about matters the documents know, none of them one to report (leadership,
+    the indoor climate: `report` is not set for them in concepts.yaml): views for the ordinary channels."""
+    concepts = ctx.bot.retriever.topics.concepts
+    named = concepts.match(subject(ctx.text), ctx.lang, question=True)
+    return bool(named) and not any(concepts.concepts[ci].report for ci in named)
 
 
 def _one_persons_conduct(ctx: Context) -> bool:

@@ -41,6 +41,10 @@ def read(text: str, max_words: int | None = None) -> str | None:
         return None
     if "?" in text and len(toks) > 3:
         return None  # a question of its own
+    if _sarcastic(text):
+        return "no"  # "wow super helpful, thanks a lot 🙄"
+    if _asks_next(toks):
+        return None  # "ok who then", "ja men vart vänder jag mig": a question, after a word of assent
     best: tuple[int, str] | None = None
     for kind, phrases in _phrases():
         for ph in phrases:
@@ -54,6 +58,19 @@ def read(text: str, max_words: int | None = None) -> str | None:
     if kind == "yes" and _negated(rest):
         return "no"  # "ja, inte riktigt" / "yes, not really"
     return kind
+
+
+def _sarcastic(text: str) -> bool:
+    t = " ".join(normalize(text).split())
+    return any(str(m) in t for m in load("answers").get("sarcasm") or ())
+
+
+_NEXT = frozenset({"who", "whom", "where", "how", "when", "vem", "vart", "hur", "nar", "vilka"})
+
+
+def _asks_next(toks: tuple[str, ...]) -> bool:
+    """A question word right after the first word or two ("ok who then", "ja men vem då")."""
+    return len(toks) > 1 and any(t in _NEXT for t in toks[1:4])
 
 
 @cache
@@ -101,7 +118,7 @@ def opening(text: str, max_words: int = 25) -> str | None:
     """The answer a sentence opens with, when it opens with a clear one (`answers.yaml` `openers`: "nej
     det skulle nog se lite dåligt ut faktiskt"), is not a question and is not long; else None."""
     toks = _unhesitant(_tokens(text))
-    if not toks or "?" in text or len(toks) > max_words:
+    if not toks or "?" in text or len(toks) > max_words or _asks_next(toks):
         return None
     openers = load("answers")["openers"]
     doubts = [_tokens(str(p)) for p in openers["unsure"]]

@@ -87,6 +87,12 @@ def follow_up(text: str) -> bool:
     return len(t.split()) <= 8 and any(_folded(w) in t for w in d["follow_up_words"])
 
 
+def same_case(text: str) -> bool:
+    """True when a follow-up makes the same case smaller ("what if it's just a bottle of wine?")."""
+    t = _folded(text)
+    return any(f" {fold(normalize(w))} " in t for w in _data().get("same_case_words") or ())
+
+
 def about_self(text: str) -> bool:
     """True when a follow-up's new case is the asker themself ("och om det är jag själv som druckit?")."""
     t = _folded(text)

@@ -208,7 +208,8 @@ def _follow_up_search(ctx: Context) -> SearchResult | None:
             if first is not None and not found.abstain:
                 return replace(found, hits=[first, *(h for h in found.hits if h is not first)], lang=ctx.lang)
     alone = ctx.search()
-    if not alone.abstain and (alone.concepts or _names_a_passage(alone, passage)):
+    own_topic = alone.concepts or _names_a_passage(alone, passage)
+    if not alone.abstain and own_topic and not involved.same_case(ctx.text):
         return None  # the follow-up names a topic of its own ("what about gifts?", "och lönen?"): answered as it is
     if not alone.abstain:
         # it names none ("what about right by the entrance of the town hall?"): the rule just quoted

@@ -219,6 +219,7 @@ async def handle(ctx: Context) -> list[Reply]:
             text=f"{reply.text}\n\n{say(NAME, 'not_for', ctx.lang)}\n{src}\n{policy_answer.quote(p.text)}",
             citations=(*reply.citations, _citation(p, 0.5))[: policy_answer.MAX_CITATIONS],
         )
+        ctx.state["topic"] = NOT_FOR_TOPIC  # "ok, who then?": the ordinary channels, not the function again
     if "anonymous_report" in rule.offer and anonymous_report.available(ctx) and not unclear:
         reply = replace(reply, choices=(*reply.choices, anonymous_report.offer(ctx.lang)))
     if not rule.answers and not reply.choices:

@@ -143,9 +143,16 @@ def matches(ctx: Context) -> bool:
 
 
 def takes_by_meaning(ctx: Context) -> bool:
-    """Small talk by meaning alone only when the message names nothing of the domain: "och cigg då?" is
-    near "och du då?" in meaning, but asks about smoking."""
-    return not ctx.bot.retriever.topics.concepts.match(ctx.text, ctx.lang)
+    """Small talk by meaning alone only when the message names nothing of the domain ("och cigg då?" is
+    near "och du då?" in meaning, but asks about smoking) and asks no question of its own ("ok who then":
+    small talk said in words, "vem är du", is recognised by its words)."""
+    asking = any(w in _WH for w in normalize(ctx.text).replace("?", " ").split())
+    return not asking and not ctx.bot.retriever.topics.concepts.match(ctx.text, ctx.lang)
+
+
+_WH = frozenset(
+    {"who", "whom", "where", "how", "when", "what", "which", "vem", "vart", "hur", "när", "vad", "vilken", "vilka"}
+)
 
 
 def _help_text(ctx: Context) -> str:
