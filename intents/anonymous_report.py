@@ -155,11 +155,17 @@ def hr_matter(ctx: Context) -> bool:
 
 
 def _not_reportable(ctx: Context) -> bool:
-    """True when a report would be about matters the documents know, none of them one to report (leadership,
-    the indoor climate: `report` is not set for them in concepts.yaml): views for the ordinary channels."""
+    """True when a report would be about what the function is not for (`not_for_concepts`: leadership, the
+    indoor climate) and names nothing one reports (`report` in concepts.yaml): views for the ordinary channels."""
+    from intents import profile  # profile imports the policy answer, which imports this module
+
     concepts = ctx.bot.retriever.topics.concepts
-    named = concepts.match(subject(ctx.text), ctx.lang, question=True)
-    return bool(named) and not any(concepts.concepts[ci].report for ci in named)
+    # a role said of oneself ("jag är ny som enhetschef") names no matter: its words do not count
+    terms = concepts.terms(subject(ctx.text), ctx.lang, question=True)
+    named = {ci for ci, ti in terms if not profile.is_role_word(concepts.term_text[(ci, ti)])}
+    not_for = set(load(NAME).get("not_for_concepts") or ())
+    outside = any(concepts.concepts[ci].id in not_for for ci in named)
+    return outside and not any(concepts.concepts[ci].report for ci in named)
 
 
 def _one_persons_conduct(ctx: Context) -> bool:

@@ -226,6 +226,12 @@ def stated_role(text: str) -> str | None:
     return find_role(text)
 
 
+def is_role_word(term: str) -> bool:
+    """True for a concept term that is a role or profession ("chef*", "enhetschef"): said of oneself, no matter."""
+    w = fold(normalize(term.strip("*=")))
+    return _role_word(w) or any(w.endswith(r) and len(r) >= 4 for r in _role_words())
+
+
 def _role_word(word: str) -> bool:
     """A one-word role or profession of `roles` ("chef", "undersköterska"), not a generic word (folded)."""
     return word in _role_words()

@@ -41,3 +41,14 @@ def test_a_smaller_same_case_keeps_the_rule_just_quoted(cli: Cli) -> None:
              "och om det bara är en flaska vin till mig?"]  # fmt: skip
     replies = transcript(cli, lines, "--org", "vasteras", "--role", "employee", "--user", "n5")
     assert "orruption" in replies[1] and "alkohol eller andra droger på jobbet" not in replies[1], replies[1]
+
+
+def test_a_vague_request_with_a_role_or_a_workplace_in_it_still_starts_the_report(cli: Cli) -> None:
+    """Only what the report is about decides: a role ("ny som avdelningschef") or a workplace ("care home")
+    said in passing is no matter for the ordinary channels."""
+    sv = ["jag är ny som avdelningschef och har sett saker jag inte vet hur jag ska hantera. kan jag anmäla anonymt?"]
+    (reply,) = transcript(cli, sv, "--org", "vasteras", "--user", "v1")
+    assert "Skriv din rapport" in reply, reply
+    en = ["I do weekend shifts at a care home, could I report something anonymously through you?"]
+    (reply,) = transcript(cli, en, "--org", "vasteras", "--user", "v2")
+    assert "Write your report" in reply, reply
