@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from bot.core import Context
 
 NAME = "four_question_check"
-NAMED_TWICE = 2.0  # a matter the message names twice or more ("slipped me an envelope with cash"): its rule first
+NAMED_TWICE = 2.0  # wrongdoing the message names twice or more ("slipped me an envelope with cash"): its rule first
 PREFIX = "fqc:"
 DATA_FILE = Path(__file__).with_suffix(".yaml")
 STATE_KEYS = ("flow", "step", "lang", "audience", "unsure")
@@ -366,7 +366,8 @@ async def handle(ctx: Context) -> list[Reply]:
         result = ctx.search()
         own = {q.passage.id for c in _mine(ctx) for q in (c.intro, c.advice)}
         top = result.hits[0].passage.id if result.hits else ""
-        named = max((v for v in result.debug.get("topics", {}).values()), default=0.0)
+        reported = {c.id for c in ctx.bot.retriever.topics.concepts.concepts if c.report}
+        named = max((v for k, v in result.debug.get("topics", {}).items() if k in reported), default=0.0)
         sure = result.confidence >= load(NAME)["match"]["defer_confidence"] or named >= NAMED_TWICE
         if not result.abstain and top not in own and sure:
             answered = await policy_answer.answer_only(ctx)
