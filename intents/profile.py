@@ -278,8 +278,8 @@ def without_denied_roles(text: str) -> str | None:
         if negated and not positive and len(p.split()) <= DENIAL_WORDS:
             continue
         kept.append(p.strip())
-    if len(kept) == len(parts) or not kept:
-        return None
+    if len(kept) == len(parts) or not kept or not ("?" in text or asks(text)):
+        return None  # "not a manager, just a regular employee" asks nothing: a self-description, searched as said
     return ", ".join(kept)
 
 

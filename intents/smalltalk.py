@@ -146,10 +146,12 @@ def takes_by_meaning(ctx: Context) -> bool:
     """Small talk by meaning alone only when the message names nothing of the domain ("och cigg då?" is
     near "och du då?" in meaning, but asks about smoking) and asks no question of its own ("ok who then":
     small talk said in words, "vem är du", is recognised by its words)."""
-    asking = any(w in _WH for w in normalize(ctx.text).replace("?", " ").split())
+    said = normalize(ctx.text).replace("?", " ").replace("!", " ").split()
+    asking = any(w in _WH for w in said) and not any(w in _YOU for w in said)  # "who made you" is small talk
     return not asking and not ctx.bot.retriever.topics.concepts.match(ctx.text, ctx.lang)
 
 
+_YOU = frozenset({"you", "your", "du", "dig", "din", "ni", "er"})
 _WH = frozenset(
     {"who", "whom", "where", "how", "when", "what", "which", "vem", "vart", "hur", "när", "vad", "vilken", "vilka"}
 )

@@ -74,3 +74,14 @@ def test_a_role_answer_with_a_denial_answers_the_held_question_again(cli: Cli) -
     replies = transcript(cli, lines, "--org", "vasteras", "--user", "q1")
     assert "förtroendevald" in replies[0], replies[0]
     assert "medarbetare" in replies[1] and "meddela din chef" in replies[1], replies[1]
+
+
+def test_self_harm_said_in_chat_english_gets_help_first(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["started self-harming again last week, dont know who to tell"], "--org", "kommun",
+                          "--user", "x1")  # fmt: skip
+    assert "1177" in reply and "90101" in reply, reply
+
+
+def test_a_denial_with_no_question_is_a_self_description(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["not a manager btw, just a regular employee"], "--org", "vasteras", "--user", "x2")
+    assert "for employees" in reply, reply
