@@ -157,9 +157,10 @@ def asks(text: str) -> bool:
     """The message starts with a question word ("kan jag jobba hemifrån", "can I work from home"), or one
     of its clauses opens with a verb and then its subject ("har jag som politiker nåt arbetsmiljöansvar",
     "sitter i en bolagsstyrelse, ska vi också prata om koden där")."""
-    first = normalize(text).split()[:2]
-    if first and first[0] in _question_words() and not (len(first) > 1 and _role_word(fold(first[1]))):
-        return True  # ("var chef förut ..." says what one was: "var" is not "where" there)
+    for sentence in _SENTENCE_END.split(text.strip()):  # "jag är usk, inte chef. vad förväntas av mig då"
+        first = normalize(sentence).split()[:2]
+        if first and first[0] in _question_words() and not (len(first) > 1 and _role_word(fold(first[1]))):
+            return True  # ("var chef förut ..." says what one was: "var" is not "where" there)
     for clause in _CLAUSE.split(" " + normalize(text) + " "):
         w = _MARKS.sub(" ", clause).split()[:2]
         if len(w) == 2 and any(w[0] in verbs and w[1] in subjects for verbs, subjects in _inverted()):
