@@ -131,8 +131,8 @@ def matches(ctx: Context) -> bool:
     t = " ".join(normalize(ctx.text).split())
     if t in COMMANDS:
         return True
-    if _about_a_concern(ctx) or asks(ctx.text):
-        return False
+    if _about_a_concern(ctx) or any(asks(p) for p in _SENTENCE_END.split(ctx.text.strip())):
+        return False  # a question in any sentence ("jag är usk, inte chef. vad förväntas av mig då") is asked
     if _is_self_description(ctx.text) and (
         find_role(ctx.text) is not None or find_org(ctx.text, generic=not ctx.org) is not None
     ):
@@ -150,17 +150,17 @@ def takes_by_meaning(ctx: Context) -> bool:
     """A message recognised by meaning alone as a self-description must not be a question ("hur mycket
     arvode får man i nämnden" names a role but asks about a rule)."""
     t = ctx.text
-    return not _about_a_concern(ctx) and "?" not in t and len(t.split()) <= 14 and not asks(t)
+    sentences = _SENTENCE_END.split(t.strip())
+    return not _about_a_concern(ctx) and "?" not in t and len(t.split()) <= 14 and not any(asks(p) for p in sentences)
 
 
 def asks(text: str) -> bool:
     """The message starts with a question word ("kan jag jobba hemifrån", "can I work from home"), or one
     of its clauses opens with a verb and then its subject ("har jag som politiker nåt arbetsmiljöansvar",
     "sitter i en bolagsstyrelse, ska vi också prata om koden där")."""
-    for sentence in _SENTENCE_END.split(text.strip()):  # "jag är usk, inte chef. vad förväntas av mig då"
-        first = normalize(sentence).split()[:2]
-        if first and first[0] in _question_words() and not (len(first) > 1 and _role_word(fold(first[1]))):
-            return True  # ("var chef förut ..." says what one was: "var" is not "where" there)
+    first = normalize(text).split()[:2]
+    if first and first[0] in _question_words() and not (len(first) > 1 and _role_word(fold(first[1]))):
+        return True  # ("var chef förut ..." says what one was: "var" is not "where" there)
     for clause in _CLAUSE.split(" " + normalize(text) + " "):
         w = _MARKS.sub(" ", clause).split()[:2]
         if len(w) == 2 and any(w[0] in verbs and w[1] in subjects for verbs, subjects in _inverted()):
