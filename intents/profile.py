@@ -224,7 +224,30 @@ def stated_role(text: str) -> str | None:
         if len(first.split()) > 12 or not words or not _role_word(words[0]):
             return None
         return find_role(first)
-    return find_role(text)
+    return find_role(_near_cues(text)) or (find_role(text) if _seat(t) else None)
+
+
+CUE_REACH = 6  # a role said of oneself follows its cue closely: "I'm thinking about ... an official" is not one
+
+
+def _near_cues(text: str) -> str:
+    """The words right after each self-description cue ("jag är inte förtroendevald, jag är vanlig anställd"),
+    with their punctuation, so that a role named further on, of someone else, is not taken for one's own."""
+    tokens = normalize(text).split()
+    bare = [_MARKS.sub("", fold(tok)).strip() for tok in tokens]
+    out = []
+    for cue in _cue_tokens():
+        n = len(cue)
+        for i in range(len(bare) - n + 1):
+            if tuple(bare[i : i + n]) == cue:
+                out.append(" ".join(tokens[i : i + n + CUE_REACH]))
+    return " . ".join(out)
+
+
+@cache
+def _cue_tokens() -> tuple[tuple[str, ...], ...]:
+    cues: list[str] = _data()["cues"]  # type: ignore[assignment]
+    return tuple(tuple(_MARKS.sub("", fold(normalize(c))).split()) for c in cues)
 
 
 def is_role_word(term: str) -> bool:

@@ -136,6 +136,11 @@ class Routing:
             orgs[org] = OrgRouting(org, tuple(topics), tuple(rules), dict(data.get("channels") or {}))
             triggers[org] = Lexicon(entries)
         routing = cls(orgs, triggers, concepts)
+        if concepts is not None:  # a topic covers the concepts that are part of one it covers (jäv: corruption)
+            names = concepts.concepts.concepts
+            for org_covers in covers.values():
+                for tid, cs in org_covers.items():
+                    org_covers[tid] = cs | {c.id for c in names if c.broader in cs}
         routing.topic_concepts = covers
         if concepts is not None:
             routing._derive(corpus, concepts)

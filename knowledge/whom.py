@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from knowledge.corpus import ALL_AUDIENCES, Corpus, Passage
 from knowledge.routing import Rule
+from knowledge.text import without_exclusions
 from knowledge.topics import ConceptIndex
 
 _TELL = re.compile(
@@ -51,7 +52,7 @@ def _best(
     else all that tell), or None when no passage names anyone; a sentence `about` the concern counts."""
     best: tuple[float, Passage, str] | None = None
     for p, strength in passages:
-        telling = [s for s in sentences(p.text) if _TELL.search(s)]
+        telling = [s for s in _before_exclusion(sentences(p.text)) if _TELL.search(s)]
         if not telling:
             continue
         whom = [s for s in telling if _WHOM.search(s)]
@@ -64,6 +65,16 @@ def _best(
         if best is None or score > best[0]:
             best = (score, p, " ".join((whom or telling)[:3]))
     return (best[1], best[2]) if best else None
+
+
+def _before_exclusion(said: list[str]) -> list[str]:
+    """The sentences before the first that says what a channel is not for: those after it name whom to tell
+    about the excluded matters ("ska inte användas för ... ledarskap. Prata i första hand med din chef om dessa
+    synpunkter"), not about the concern."""
+    for i, s in enumerate(said):
+        if without_exclusions(s) != s:
+            return said[:i]
+    return said
 
 
 def _general(corpus: Corpus, rows: list[int], topics: ConceptIndex) -> list[tuple[Passage, float]]:
