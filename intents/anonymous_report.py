@@ -202,7 +202,8 @@ def subject(text: str) -> str:
 @cache
 def _request_phrases() -> tuple[tuple[str, ...], ...]:
     w = _words()
-    return tuple(p.split() for p in sorted({*w["secrecy"], *w["reporting"], *w["whistleblowing"]}, key=len, reverse=True))
+    phrases = sorted({*w["secrecy"], *w["reporting"], *w["whistleblowing"]}, key=len, reverse=True)
+    return tuple(p.split() for p in phrases)
 
 
 def subject_topics(ctx: Context) -> list[str]:

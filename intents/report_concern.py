@@ -173,7 +173,8 @@ async def handle(ctx: Context) -> list[Reply]:
     if ctx.answer_role in policy_answer.ELECTED_ROLES and not profile.serves_role(ctx, ctx.answer_role):
         return [policy_answer.no_documents_for_role(ctx)]
     unclear = False
-    if t in ANONYMOUS_REPORT_TOPICS and anonymous_report.names_function(ctx.text):
+    named = anonymous_report.names_function(ctx.text) or anonymous_report.asks_to_report(ctx.text)
+    if t in ANONYMOUS_REPORT_TOPICS and named:
         # "kan jag anmäla det via visselblåsarfunktionen?": the function's own name says nothing of what the
         # matter is; that decides, and when nothing does, the answer says what the function is and is not for
         about = anonymous_report.subject_topics(ctx)
@@ -208,7 +209,7 @@ async def handle(ctx: Context) -> list[Reply]:
         )
     # the function named for what it is not for ("anmäla via visselblåsarfunktionen att ventilationen är
     # trasig"): the routing answer, and what the function is not for
-    misnamed = anonymous_report.names_function(ctx.text) and rule.topic not in ANONYMOUS_REPORT_TOPICS
+    misnamed = named and rule.topic not in ANONYMOUS_REPORT_TOPICS
     unclear = unclear or misnamed
     not_for = routing.rule(NOT_FOR_TOPIC, ctx.answer_role) if (unclear and routing) else None
     if not_for is not None and not_for.rests_on[0].id != rule.rests_on[0].id:
