@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+from knowledge import yamlio
 from knowledge.corpus import ALL_AUDIENCES, Corpus, Passage
 from knowledge.routing import Rule
 from knowledge.text import without_exclusions
@@ -23,7 +27,8 @@ from knowledge.topics import ConceptIndex
 _TELL = re.compile(
     r"\b(meddela[rs]?|(?:tala|prata)[rs]?(?: \w+){0,3} med|vänd[a]?(?: \w+){0,3} dig|vänder dig|kontakta[rs]?|"
     r"ta[rs]? kontakt med|rapportera[rs]?|anmäl[ae]?[rs]?|säg[a]? till|säger till|informera[rs]?|"
-    r"ta[rs]? upp|tas upp|larma|ring|slå larm|hör av dig|tell|talk to|speak to|contact|report|inform|raise)\b",
+    r"ta[rs]? upp|tas upp|larma|ring|slå larm|hör av dig|(?:kan|ska|får) användas|tell|talk to|speak to|contact|"
+    r"report|inform|raise|can be used)\b",
     re.I,
 )
 _WHOM = re.compile(
@@ -32,14 +37,16 @@ _WHOM = re.compile(
     r"representative|management|whistleblow\w*)\b",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# a sentence ends at its stop, a list item at its line; a line wrapped by hand goes on
+# ("... allvarliga\nmissförhållanden")
+_SENTENCE = re.compile(r"(?<=[.!?:])\s+|\n+(?=\s*(?:[-*•]|\d+[.)])\s)|\n{2,}")
 
 
 def sentences(text: str) -> list[str]:
     """The sentences (and list items) of a passage, as written."""
     out = []
     for s in _SENTENCE.split(text):
-        s = s.strip().lstrip("-*• ").strip()
+        s = " ".join(s.strip().lstrip("-*• ").split())
         if s:
             out.append(s)
     return out
@@ -99,9 +106,38 @@ def _audience_groups(corpus: Corpus, org: str) -> list[tuple[tuple[str, ...], li
     return sorted(groups.items(), key=lambda kv: (kv[0] == (), kv[0]))  # documents for everyone last
 
 
+@cache
+def _not_for() -> dict[str, Any]:
+    data: dict[str, Any] = yamlio.load((Path(__file__).parent / "whom.yaml").read_text(encoding="utf-8")) or {}
+    return dict(data.get("not_for") or {})
+
+
+def _not_for_rules(corpus: Corpus, org: str) -> list[Rule]:
+    """Per audience, the ordinary channels a passage names right after saying what the whistleblower function is
+    not for (`whom.yaml` not_for)."""
+    spec = _not_for()
+    if not spec:
+        return []
+    out = []
+    for roles, rows in _audience_groups(corpus, org):
+        for r in rows:
+            p = corpus.passages[r]
+            said = sentences(p.text)
+            kept = _before_exclusion(said)
+            if len(kept) == len(said) or not re.search(r"(?i)visselblås|whistleblow", said[len(kept)]):
+                continue
+            after = [s for s in said[len(kept) + 1 :] if _TELL.search(s) and _WHOM.search(s)]
+            if after:
+                label = dict(spec.get("label") or {})
+                out.append(_rule(str(spec["topic"]), label, roles, (p, " ".join(after[:3])), [(p, 1.0)], False))
+                break
+    return out
+
+
 def derived_rules(corpus: Corpus, topics: ConceptIndex, org: str) -> list[Rule]:
-    """The rules the organisation's own text gives, per reportable concept it covers and audience."""
-    rules: list[Rule] = []
+    """The rules the organisation's own text gives, per reportable concept it covers and audience, and the
+    ordinary channels for what its whistleblower function is not for."""
+    rules: list[Rule] = _not_for_rules(corpus, org)
     for ci, concept in enumerate(topics.concepts.concepts):
         if not concept.report:
             continue

@@ -127,3 +127,35 @@ def test_a_list_of_links_is_never_the_answer(cli, ekby):
     assert safety["citations"][0]["section"] == "Säkerhet på arbetsplatsen", safety
     cited = {c["section"] for a in (gift, safety) for c in a["citations"]}
     assert "Vad du hittar i detta avsnitt" not in cited, cited
+
+
+WHISTLE = """# Visselblåsning
+
+## Visselblåsarfunktionen
+
+Ekby kommun har en visselblåsarfunktion som kan användas av den som misstänker korruption eller allvarliga
+missförhållanden.
+
+## Vad funktionen inte är till för
+
+Visselblåsarfunktionen ska inte användas för synpunkter på ledarskap eller arbetsmiljö. Prata i första hand med
+din chef om dessa synpunkter. Om det inte går, vänd dig till HR.
+"""
+
+
+def test_the_not_for_channels_and_the_function_are_read_from_the_text(cli, ekby):
+    (ekby / "visselblasning.md").write_text(WHISTLE, encoding="utf-8")
+    fraud, not_for = _ask(
+        cli,
+        [
+            "jag misstänker att någon fuskar med fakturor, vem säger jag till?",
+            "kan jag anmäla via visselblåsarfunktionen att min chef planerar dåligt?",
+        ],
+    )
+    # the function's own sentence ("kan användas av den som misstänker ...") names the channel for fraud,
+    # never the channel the text gives for what the function is not for
+    said, told = (" ".join(a["text"].replace("> ", " ").split()) for a in (fraud, not_for))
+    whole = "som kan användas av den som misstänker korruption eller allvarliga missförhållanden."
+    assert whole in said, said  # the sentence whole, though the document wraps its line
+    assert "dessa synpunkter" not in said, said
+    assert "Prata i första hand med din chef om dessa synpunkter" in told, told
