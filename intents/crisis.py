@@ -21,7 +21,8 @@ PREFIX = ""
 
 def _folded(text: str) -> str:
     cleaned = "".join(ch if ch.isalnum() or ch in "'-" else " " for ch in fold(normalize(text)))
-    return " " + " ".join(cleaned.split()) + " "
+    # quotes around words ("han tänker 'avsluta allt'") are not part of them; an apostrophe inside is ("can't")
+    return " " + " ".join(w.strip("'-") for w in cleaned.split() if w.strip("'-")) + " "
 
 
 def _padded(w: str) -> str:

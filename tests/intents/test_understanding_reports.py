@@ -56,3 +56,12 @@ def test_everyday_words_that_only_look_like_another_matter(cli: Cli) -> None:
     harassment, gift = (json.loads(line) for line in out.stdout.splitlines())
     assert not harassment["abstained"] and "sexuella trakasserier" in harassment["citations"][0]["text"], harassment
     assert "visselblåsarfunktion" in gift["text"] and "olyckor" not in gift["text"], gift
+
+
+def test_ending_everything_tonight_in_quotes_gets_help_first(cli: Cli) -> None:
+    lines = ["kollegan sms:ade att han tänker 'avsluta allt' ikväll och nu svarar han inte i telefon"]
+    (reply,) = transcript(cli, lines, "--org", "alingsas", "--role", "employee", "--user", "r6")
+    assert "112" in reply and "90101" in reply, reply
+    assert "Så här står det" not in reply, reply  # no policy quote
+    (work,) = transcript(cli, ["jag måste avsluta allt innan semestern, vem fördelar jobbet?"], "--user", "r7")
+    assert "112" not in work, work
