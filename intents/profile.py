@@ -131,8 +131,8 @@ def matches(ctx: Context) -> bool:
     t = " ".join(normalize(ctx.text).split())
     if t in COMMANDS:
         return True
-    if _about_a_concern(ctx) or any(asks(p) for p in _SENTENCE_END.split(ctx.text.strip())):
-        return False  # a question in any sentence ("jag är usk, inte chef. vad förväntas av mig då") is asked
+    if _about_a_concern(ctx) or _asks_in_a_sentence(ctx.text):
+        return False
     if _is_self_description(ctx.text) and (
         find_role(ctx.text) is not None or find_org(ctx.text, generic=not ctx.org) is not None
     ):
@@ -150,8 +150,12 @@ def takes_by_meaning(ctx: Context) -> bool:
     """A message recognised by meaning alone as a self-description must not be a question ("hur mycket
     arvode får man i nämnden" names a role but asks about a rule)."""
     t = ctx.text
-    sentences = _SENTENCE_END.split(t.strip())
-    return not _about_a_concern(ctx) and "?" not in t and len(t.split()) <= 14 and not any(asks(p) for p in sentences)
+    return not _about_a_concern(ctx) and "?" not in t and len(t.split()) <= 14 and not _asks_in_a_sentence(t)
+
+
+def _asks_in_a_sentence(text: str) -> bool:
+    """A question in any sentence of the message ("jag är usk, inte chef. vad förväntas av mig då") is asked."""
+    return any(asks(p) for p in _SENTENCE_END.split(text.strip()))
 
 
 def asks(text: str) -> bool:
