@@ -360,15 +360,23 @@ async def _info(ctx: Context) -> list[Reply]:
 async def handle(ctx: Context) -> list[Reply]:
     """Start the check. An "is it OK to ..." question that the policy itself answers with confidence gets
     that answer first (from the fallback intent, without asking whether it helped), then the check."""
-    if _trigger(ctx.text) == "info":
+    kind = _trigger(ctx.text)
+    if kind == "info":
         return await _info(ctx)
-    if _trigger(ctx.text) == "situation":
+    if kind in ("situation", None):  # None: a situation recognised by its meaning ("thats fine right?")
         result = ctx.search()
         own = {q.passage.id for c in _mine(ctx) for q in (c.intro, c.advice)}
         top = result.hits[0].passage.id if result.hits else ""
         reported = {c.id for c in ctx.bot.retriever.topics.concepts.concepts if c.report}
         named = max((v for k, v in result.debug.get("topics", {}).items() if k in reported), default=0.0)
         sure = result.confidence >= load(NAME)["match"]["defer_confidence"] or named >= NAMED_TWICE
+        # or the code has a rule on the very matter: the best passage names the message's concern ("a supplier
+        # wants to take me out to dinner": the passage on bribes; "ett glas vin innan sammanträdet": on alcohol)
+        general = set(load(NAME)["match"].get("defer_not_for") or ())
+        concern = next((c for c in result.concepts if c not in general), None)
+        concepts = ctx.bot.retriever.topics.concepts
+        if concern is not None and concepts.concepts[concepts.by_id[concern]].kind != "practical":
+            sure = sure or ctx.bot.retriever.tagged(top, concern)
         if not result.abstain and top not in own and sure:
             answered = await policy_answer.answer_only(ctx)
             check = await start(ctx)
@@ -453,6 +461,24 @@ async def on_choice(ctx: Context, value: str) -> list[Reply]:
     return await start(ctx)
 
 
+def _asks_whom_to_ask(ctx: Context) -> bool:
+    """Mid-check, a question of whom to ask about it, naming no matter of its own: a listed phrasing, or a
+    question opening with a word of whom (`whom_words`)."""
+    cfg = load(NAME)["answers"]
+    toks = _tokens(ctx.text)
+    concepts = ctx.bot.retriever.topics.concepts
+    general = set(load(NAME)["match"].get("defer_not_for") or ())
+    if any(concepts.concepts[ci].id not in general for ci in concepts.match(ctx.text, ctx.lang, question=True)):
+        return False  # "vem säger jag till om en kollega är full?": a question of its own
+    if _has(" ".join(toks), cfg.get("ask_whom") or [], load(NAME)["match"]):
+        return True
+    openers = sorted((_tokens(o) for o in cfg.get("side_openers") or ()), key=len, reverse=True)
+    rest = toks
+    while rest and (o := next((o for o in openers if o and rest[: len(o)] == o), None)):
+        rest = rest[len(o) :]
+    return bool(rest) and rest[0] in {t for w in cfg.get("whom_words") or () for t in _tokens(w)}
+
+
 async def on_flow_text(ctx: Context) -> list[Reply] | None:
     """A typed answer while the check runs; None for any other text, which is then handled normally while
     the check waits where it was."""
@@ -466,8 +492,7 @@ async def on_flow_text(ctx: Context) -> list[Reply] | None:
                 if any(a and toks[i : i + len(a)] == a for a in c.aliases for i in range(len(toks))):
                     return _begin(ctx, c)
         return None
-    whom = load(NAME)["answers"].get("ask_whom") or []
-    if kind is None and _has(" ".join(_tokens(ctx.text)), whom, load(NAME)["match"]):
+    if kind is None and _asks_whom_to_ask(ctx):
         kind = "whom"  # "vem kan jag fråga om jag inte vet?": the question explained, who can help, asked again
     acks = {" ".join(_tokens(a)) for a in load(NAME)["answers"].get("acks") or []}
     if ctx.state.pop("explained", False) and kind == "yes" and " ".join(_tokens(ctx.text)) in acks:

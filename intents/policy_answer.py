@@ -103,6 +103,15 @@ def _topic_label(result: SearchResult, lang: str) -> str:
 def answer(result: SearchResult, org: str, role: str | None, ratio: float) -> Reply:
     """The reply for a searched question: quoted passages with citations, or an abstention."""
     lang = result.lang
+    if result.abstain and result.debug.get("no_amount") and result.hits:
+        # the documents name the matter but give no amount: said so, with what they do say
+        labels = result.debug.get("labels", {})
+        topic = labels.get(str(result.debug["no_amount"]), {}).get(lang, "")  # type: ignore[union-attr]
+        sv = org_name(org, "sv")
+        names = {"org": sv, "org_cap": _capital(sv), "org_en": _capital(org_name(org, "en"))}
+        head = say(NAME, "abstain_amount", lang, topic=topic, **names)
+        text = f"{head}\n\n{_block(result.hits[0], lang, True, topic)}"
+        return Reply(text=text, citations=citations(result)[:1], intent="out_of_scope", lang=lang, abstained=True)
     if result.abstain:
         if result.uncovered:  # the question's concern is not in the organisation's documents at all
             labels: dict[str, dict[str, str]] = result.debug.get("labels", {})  # type: ignore[assignment]

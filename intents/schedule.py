@@ -16,7 +16,7 @@ from bot import schedule as sched
 from bot.calendar import WEEKDAYS, local
 from bot.types import Choice, Reply
 from intents.phrases import load, say
-from knowledge.text import WordSet, content_words, fold, normalize, stem_en, stem_sv
+from knowledge.text import WordSet, content_words, fold, normalize, stem_en, stem_sv, words
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -78,9 +78,12 @@ def matches(ctx: Context) -> bool:
 
 def takes_by_meaning(ctx: Context) -> bool:
     """Recognised by meaning alone, a question ("när betalas lönen ut?", "blir det löneavdrag ...?") is about
-    something, not a request for a reminder (a request asked as a question names the reminder in words)."""
-    first = normalize(ctx.text).split()[:1]
-    return "?" not in ctx.text and not (first and first[0] in _word_set("question_words"))
+    something, not a request for a reminder (a request asked as a question names the reminder in words); so is
+    a message with a question word anywhere in it ("as a manager here how often am i supposed to ...")."""
+    ws = words(ctx.text)
+    if "?" in ctx.text or (ws and ws[0] in _word_set("question_words")):
+        return False
+    return not any(w in _word_set("interrogatives") for w in ws)
 
 
 def _reply(ctx: Context, text: str, choices: tuple[Choice, ...] = ()) -> Reply:

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import yamlio
-from knowledge.text import fold, is_stop, normalize, stem_en, stem_sv, words
+from knowledge.text import fold, is_hedge, is_stop, normalize, stem_en, stem_sv, words
 
 BUNDLED_CONCEPTS = Path(__file__).parent / "concepts.yaml"
 KINDS = ("concern", "practical")
 AUTO_COMPOUND = 6  # a plain term at least this long also matches as part of a compound
+MIN_AUTO_PREFIX = 4  # ... and as the start of a word when its stem is at least this long
 _NON_ASCII = frozenset("åäöéü")
 
 
@@ -70,7 +71,8 @@ def _term_word(raw: str, lang: str, auto: bool = True) -> _Word:
         # the prefix as the term is written (a stem is folded: "hånade" -> "han", and "handläggare" typed with
         # ä must not start with it)
         stem = _stem(w, lang)
-        return _Word(stem=stem, prefix=w[: len(stem)], suffix=stem)
+        # a stem of three letters starts too many words to stand for the term ("lagligt" -> "lag": "lagret")
+        return _Word(stem=stem, prefix=w[: len(stem)] if len(stem) >= MIN_AUTO_PREFIX else "", suffix=stem)
     head = fold(w)[: max(0, len(w) - 3)] if lang == "en" else ""  # "allowance" is not "allowed"
     return _Word(stem=_stem(w, lang), head=head)
 
@@ -89,10 +91,12 @@ class _Table:
         self.heads: dict[_Key, str] = {}
         self.ascii_short: set[_Key] = set()  # "svart": a word typed with å/ä/ö ("svårt") is another word
         self.non_ascii: set[_Key] = set()  # "skälla": in a document, "skall" (shall) is another word
+        self.typed: dict[_Key, str] = {}  # the term's word as written, for those with å/ä/ö
 
     def add(self, tw: _Word, key: _Key, raw: str) -> None:
         if not _NON_ASCII.isdisjoint(raw):
             self.non_ascii.add(key)
+            self.typed[key] = raw.strip("*=")
             if len(tw.stem) <= 4:
                 self.short_non_ascii.add(key)
         if _NON_ASCII.isdisjoint(raw) and len(raw.strip("*")) < 6:
@@ -116,12 +120,28 @@ class _Table:
                 out.add(key)
         for sfx, key in self.suffix.get(stem[-3:], ()):
             if len(stem) >= len(sfx) + 3 and stem.endswith(sfx):
+                # the last part of a compound written with å/ä/ö is compared as written: "sektionsmöteskall"
+                # ends in "skall" (shall), not in "skälla"
+                if not typed_ascii and key in self.typed and self.typed[key][: len(sfx)] not in word:
+                    continue
                 out.add(key)
         if typed_ascii:
             out -= self.short_non_ascii
         else:
             out -= self.ascii_short
+            # typed with å/ä/ö against a term written with another of them: "lår" (thigh) is not "lärande"
+            out = {k for k in out if k not in self.typed or not _clash(word, self.typed[k])}
         return frozenset(out)
+
+
+def _clash(typed: str, term: str) -> bool:
+    """True when two words written with å/ä/ö have different ones of them where they agree folded."""
+    for a, b in zip(typed, term, strict=False):
+        if fold(a) != fold(b):
+            return False
+        if a != b and a in _NON_ASCII and b in _NON_ASCII:
+            return True
+    return False
 
 
 def _kept(w: str) -> bool:
@@ -155,7 +175,12 @@ class Concepts:
                 )
             )
             raw_terms = [(lang, False, str(t)) for lang in ("sv", "en") for t in e.get(lang) or ()]
-            raw_terms += [(lang, True, str(t)) for t in e.get("ask") or () for lang in ("sv", "en")]
+            # question-only words count in questions of either language, unless marked for one ("sv:full": in
+            # English "full" is not drunk)
+            for t in e.get("ask") or ():
+                tag, _, rest = str(t).partition(":")
+                marked = tag in ("sv", "en") and bool(rest)
+                raw_terms += [(lang, True, rest if marked else str(t)) for lang in ((tag,) if marked else ("sv", "en"))]
             for ti, (lang, ask_only, raw) in enumerate(raw_terms):
                 parts = raw.replace("'", " ").split()  # "finder's fee" as the text's words: finder s fee
                 tws = [_term_word(x, lang, auto=not ask_only) for x in parts]
@@ -252,28 +277,33 @@ class Concepts:
         # on a word that carries meaning (not a letter alone, not a short function word)
         ws = words(text)
         found: dict[tuple[int, int], tuple[int, int]] = {}
+        # a question's phrases are matched again with its hedges left out ("det luktar typ gas")
+        at = [i for i, w in enumerate(ws) if not is_hedge(w)] if question else []
+        runs = [list(range(len(ws)))] + ([at] if len(at) < len(ws) else [])
         for tlang in (lang, "en" if lang == "sv" else "sv") if question else (lang,):
-            hits = [self._hits(w, tlang) for w in ws]
+            all_hits = [self._hits(w, tlang) for w in ws]
             # a document writes å/ä/ö: its words without them are other words; so is a function word typed
             # without them in a question ("vem skall jag vända mig till" has no "skälla" in it)
             strict = self._tables[tlang].non_ascii
-            hits = [
+            all_hits = [
                 h - strict if _NON_ASCII.isdisjoint(w) and (not question or is_stop(w)) else h
-                for h, w in zip(hits, ws, strict=True)
+                for h, w in zip(all_hits, ws, strict=True)
             ]
-            for i, h in enumerate(hits):
-                for ci, ti, j in h:
-                    if j != 0 or (ci, ti) in found:
-                        continue
-                    ask_only, n, length = self._info[(ci, ti)]
-                    if n == 1 and not _kept(ws[i]):
-                        continue
-                    if ask_only and not question:
-                        continue
-                    if tlang != lang and length < 5:
-                        continue
-                    if i + n <= len(hits) and all((ci, ti, k) in hits[i + k] for k in range(1, n)):
-                        found[(ci, ti)] = (i, i + n)
+            for run_no, pos in enumerate(runs):
+                hits = [all_hits[p] for p in pos]
+                for i, h in enumerate(hits):
+                    for ci, ti, j in h:
+                        if j != 0 or (ci, ti) in found:
+                            continue
+                        ask_only, n, length = self._info[(ci, ti)]
+                        if n == 1 and (run_no or not _kept(ws[pos[i]])):
+                            continue
+                        if ask_only and not question:
+                            continue
+                        if tlang != lang and length < 5:
+                            continue
+                        if i + n <= len(hits) and all((ci, ti, k) in hits[i + k] for k in range(1, n)):
+                            found[(ci, ti)] = (pos[i], pos[i + n - 1] + 1)
         if question:
             found = {key: span for key, span in found.items() if not self._inside(ws, key[0], span)}
         return found

@@ -52,7 +52,9 @@ class Lexicon:
                 self._glossary.add(means)
             for said in e.get("said", []) or []:
                 s = normalize(str(said)).strip()
-                ws = words(s)
+                tag, _, rest = s.partition(":")
+                only = tag if tag in ("sv", "en") and rest else ""  # "sv:full": in English "full" is not drunk
+                ws = words(rest if only else s)
                 if len(ws) > 1:
                     self._phrases.append((" " + " ".join(fold(w) for w in ws) + " ", means))
                 elif ws:
@@ -60,7 +62,7 @@ class Lexicon:
                     if not from_glossary:  # (a glossary word is no spelling to correct towards)
                         self.surface.add(fold(w))
                     for key in _keys(w):
-                        self._single.setdefault(key, []).append(means)
+                        self._single.setdefault(f"{only}:{key}" if only else key, []).append(means)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -69,8 +71,9 @@ class Lexicon:
         glossary = None if path else list(yamlio.load(BUNDLED_GLOSSARY.read_text(encoding="utf-8")) or [])
         return cls(data, glossary)
 
-    def expand(self, text: str) -> list[Expansion]:
-        """Every lexicon entry the text triggers, phrases first."""
+    def expand(self, text: str, lang: str = "") -> list[Expansion]:
+        """Every lexicon entry the text triggers, phrases first; words marked for one language ("sv:full")
+        only in a text of that language."""
         ws = words(text)
         joined = " " + " ".join(fold(w) for w in ws) + " "
         out: list[Expansion] = []
@@ -83,6 +86,8 @@ class Lexicon:
             hits: list[tuple[str, ...]] = []
             for key in _keys(w):
                 hits.extend(self._single.get(key, []))
+                if lang:
+                    hits.extend(self._single.get(f"{lang}:{key}", []))
             for means in dict.fromkeys(hits):
                 out.append(Expansion(w, means, means in self._glossary))
         return out
@@ -91,14 +96,20 @@ class Lexicon:
 class Scope:
     """Words of topics the policies do not cover (`scope.yaml`): practical, service and IT questions."""
 
-    def __init__(self, words_or_phrases: list[str]) -> None:
+    def __init__(self, words_or_phrases: list[str], amount: list[str] | None = None) -> None:
         self._lex = Lexicon([{"means": ["outside"], "said": list(words_or_phrases)}])
+        self._amount = tuple(f" {' '.join(words(a))} " for a in amount or ())
 
     @classmethod
     def load(cls, path: Path | None = None) -> Scope:
         """Read a scope file (default: the bundled one)."""
         data = yamlio.load((path or BUNDLED_SCOPE).read_text(encoding="utf-8")) or {}
-        return cls([str(x) for x in data.get("outside", [])])
+        return cls([str(x) for x in data.get("outside", [])], [str(x) for x in data.get("amount", [])])
+
+    def asks_amount(self, text: str) -> bool:
+        """True when the question asks for an amount ("hur mycket", "how much")."""
+        t = f" {' '.join(words(text))} "
+        return any(a in t for a in self._amount)
 
     def outside(self, text: str) -> bool:
         """True when the question is about a topic the policies leave to others."""

@@ -178,6 +178,7 @@ class Retriever:
         self.embedded = 0
         self.ready = threading.Event()
         self._rows_by_org: dict[str, np.ndarray] = {}
+        self._row_of = {p.id: i for i, p in enumerate(corpus.passages)}
         for org in corpus.orgs():
             mine = [i for i, p in enumerate(corpus.passages) if p.org == org]
             # a list of links to other pages ("Vad du hittar i detta avsnitt") says no rule: never an answer
@@ -235,6 +236,16 @@ class Retriever:
             log.exception("building the dense index failed; answering with lexical retrieval only")
         finally:
             self.ready.set()
+
+    def tagged(self, passage_id: str, concept: str) -> bool:
+        """Whether the passage's own words name the concept (or a concept it is part of names it)."""
+        concepts = self.topics.concepts
+        row = self._row_of.get(passage_id)
+        ci = concepts.by_id.get(concept)
+        if row is None or ci is None:
+            return False
+        broader = concepts.by_id.get(concepts.concepts[ci].broader)
+        return bool(self.topics.lexical[row, ci] > 0 or (broader is not None and self.topics.lexical[row, broader] > 0))
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Wait for the dense index (when one is being built); True when it is there or not needed."""
@@ -294,7 +305,7 @@ class Retriever:
                 for c in named:
                     if c.forms.get(("sv", stem), 0.0) < weight:
                         c.forms[("sv", stem)] = weight
-        for exp in self.lexicon.expand(text):
+        for exp in self.lexicon.expand(text, lang):
             if exp.glossary and glossary <= 0.0:
                 continue  # the documents' own English renderings answer English words
             trig = words(exp.trigger)
@@ -502,7 +513,9 @@ class Retriever:
                 int(sub[int(np.argmax(lexical[sub]))]) == top_row
             )
         spans = self.topics.concepts.spans(text, lang)
-        uncovered = self._uncovered(qc.words, rows, self._own_terms(text, qc.terms), lang, spans)
+        uncovered = self._uncovered(qc.words, rows, self._own_terms(text, qc.terms, lang), lang, spans)
+        if not uncovered and hits:
+            uncovered = self._only_broader(qc.words, rows, self._row_of[hits[0].passage.id])
         # a situation told with its matter named twice or more in the domain's words ("erbjöd mig en vecka i
         # hans stuga om dom får bygget"): the rest of its words (places, names, the story) say less of scope
         named_twice = sum(v for ci, v in qc.words.items() if self.topics.kinds[ci] != "practical") >= NAMED_TWICE
@@ -532,6 +545,12 @@ class Retriever:
             confidence = answerable
             abstain = answerable < t.abst_threshold
         names = self.topics.concepts.concepts
+        # an amount asked of a practical matter that the best passage names without any figure: not answered
+        no_amount = ""
+        if not abstain and hits and self.scope.asks_amount(text) and not re.search(r"\d", hits[0].passage.text):
+            practical = {ci: v for ci, v in qc.words.items() if self.topics.kinds[ci] == "practical"}
+            if practical and max(practical.values()) >= max(qc.words.values()):
+                abstain, no_amount = True, names[max(practical, key=lambda ci: practical[ci])].id
         debug = {
             "concepts": {c.word: c.forms for c in concepts},
             "unknown": unknown,
@@ -542,6 +561,7 @@ class Retriever:
             "agree": agree,
             "topics": {names[k].id: v for k, v in qc.all().items()},
             "labels": {names[k].id: names[k].label for k in qc.all()},
+            "no_amount": no_amount,
         }
         found = tuple(names[k].id for k, _ in sorted(qc.all().items(), key=lambda kv: -kv[1]))
         return SearchResult(hits, lang, abstain, confidence, debug, found, tuple(names[k].id for k in uncovered))
@@ -585,16 +605,30 @@ class Retriever:
         parts = split_compound(word, lx.sv_vocab) if len(word) >= 7 else []
         return bool(parts) and all(about(p) for p in parts)
 
-    def _own_terms(self, text: str, terms: dict[int, set[str]]) -> dict[int, set[str]]:
+    def _own_terms(self, text: str, terms: dict[int, set[str]], lang: str = "") -> dict[int, set[str]]:
         """The question's terms per concept that a Swedish passage could contain, with the documents' words
         its everyday words stand for (`lexicon.yaml`: "gym" -> friskvård), so English is judged the same."""
-        means = " ".join(m for exp in self.lexicon.expand(text) for m in exp.means)
+        means = " ".join(m for exp in self.lexicon.expand(text, lang) for m in exp.means)
         if not means:
             return terms
         out = {ci: set(ts) for ci, ts in terms.items()}
         for ci, ts in self.topics.concepts.own_terms(means, "sv").items():
             out.setdefault(ci, set()).update(ts)
         return out
+
+    def _only_broader(self, words: dict[int, float], rows: np.ndarray, top: int) -> list[int]:
+        """The question's one concern when no passage names it and it stands covered only by the concern it is
+        part of, which the best passage does not name either: "någon tafsade på mig" where the documents say
+        "kränker" once, about personal data, and the best passage is a list of committees."""
+        tp = self.topics
+        concerns = {ci: v for ci, v in words.items() if tp.kinds[ci] != "practical"}
+        if len(concerns) != 1:
+            return []
+        ci = next(iter(concerns))
+        broader = tp.concepts.by_id.get(tp.concepts.concepts[ci].broader)
+        if broader is None or tp.covered(rows, ci) or tp.lexical[top, broader] > 0 or tp.lexical[top, ci] > 0:
+            return []
+        return [ci]
 
     def _uncovered(
         self,

@@ -106,6 +106,11 @@ def is_stop(word: str) -> bool:
     return word in d["stop_sv"] or word in d["stop_en"] or fold(word) in d["stop_folded"]
 
 
+def is_hedge(word: str) -> bool:
+    """A word people put inside a phrase without changing it ("luktar typ gas", "kind of broken")."""
+    return word in _data()["hedge"]
+
+
 def is_meta(word: str) -> bool:
     """A word about the documents themselves ('policy', 'koden', 'says'), not about the topic."""
     return word in _data()["meta"]
