@@ -237,7 +237,12 @@ async def start(ctx: Context) -> list[Reply]:
     if not available(ctx):
         end(ctx)
         org = org_name(ctx.org, "sv")
-        first = reply(ctx, say(NAME, "no_function", ctx.lang, org=org, org_en=org_name(ctx.org, "en")))
+        names = {"org": org, "org_en": org_name(ctx.org, "en")}
+        text = say(NAME, "no_function", ctx.lang, **names)
+        # the usual people to turn to, where the documents speak of them (a club's handbook has no HR)
+        if all(ctx.bot.retriever.mentions(ctx.org, str(w)) for w in load(NAME).get("no_function_people") or ()):
+            text = f"{text} {say(NAME, 'no_function_ask', ctx.lang, **names)}"
+        first = reply(ctx, text)
         # what the organisation's own documents say about reporting (an anonymous form of its own, say)
         from intents import policy_answer  # imported here: policy_answer's neighbours import this module
 

@@ -370,12 +370,14 @@ async def handle(ctx: Context) -> list[Reply]:
         reported = {c.id for c in ctx.bot.retriever.topics.concepts.concepts if c.report}
         named = max((v for k, v in result.debug.get("topics", {}).items() if k in reported), default=0.0)
         sure = result.confidence >= load(NAME)["match"]["defer_confidence"] or named >= NAMED_TWICE
-        # or the code has a rule on the very matter: the best passage names the message's concern ("a supplier
-        # wants to take me out to dinner": the passage on bribes; "ett glas vin innan sammanträdet": on alcohol)
+        # or the code itself has a rule on the very matter: its best passage, in the code the check is part of,
+        # names the message's concern ("a supplier wants to take me out to dinner": the passage on bribes)
         general = set(load(NAME)["match"].get("defer_not_for") or ())
         concern = next((c for c in result.concepts if c not in general), None)
         concepts = ctx.bot.retriever.topics.concepts
-        if concern is not None and concepts.concepts[concepts.by_id[concern]].kind != "practical":
+        codes = {c.intro.passage.doc.id for c in _mine(ctx)}
+        in_code = bool(result.hits) and result.hits[0].passage.doc.id in codes
+        if concern is not None and in_code and concepts.concepts[concepts.by_id[concern]].kind != "practical":
             sure = sure or ctx.bot.retriever.tagged(top, concern)
         if not result.abstain and top not in own and sure:
             answered = await policy_answer.answer_only(ctx)

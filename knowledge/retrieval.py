@@ -515,7 +515,7 @@ class Retriever:
         spans = self.topics.concepts.spans(text, lang)
         uncovered = self._uncovered(qc.words, rows, self._own_terms(text, qc.terms, lang), lang, spans)
         if not uncovered and hits:
-            uncovered = self._only_broader(qc.words, rows, self._row_of[hits[0].passage.id])
+            uncovered = self._only_broader(qc.words, rows, [self._row_of[h.passage.id] for h in hits[:3]])
         # a situation told with its matter named twice or more in the domain's words ("erbjöd mig en vecka i
         # hans stuga om dom får bygget"): the rest of its words (places, names, the story) say less of scope
         named_twice = sum(v for ci, v in qc.words.items() if self.topics.kinds[ci] != "practical") >= NAMED_TWICE
@@ -589,6 +589,11 @@ class Retriever:
                 return True
         return False
 
+    def mentions(self, org: str, word: str) -> bool:
+        """True when the organisation's documents are about the word (see `_mentions`)."""
+        rows = self._org_rowset.get(org)
+        return rows is not None and self._mentions(word, rows)
+
     def _mentions(self, word: str, rows: frozenset[int]) -> bool:
         """True when the documents among `rows` are about the word (its stem, or each part of a compound):
         it heads a section, or two passages or more have it; one passing mention ("personer som söker
@@ -616,19 +621,19 @@ class Retriever:
             out.setdefault(ci, set()).update(ts)
         return out
 
-    def _only_broader(self, words: dict[int, float], rows: np.ndarray, top: int) -> list[int]:
+    def _only_broader(self, words: dict[int, float], rows: np.ndarray, top: list[int]) -> list[int]:
         """The question's one concern when no passage names it and it stands covered only by the concern it is
-        part of, which the best passage does not name either: "någon tafsade på mig" where the documents say
-        "kränker" once, about personal data, and the best passage is a list of committees."""
+        part of, which none of the best passages names either: "någon tafsade på mig" where the documents say
+        "kränker" once, about personal data, and the best passages are lists of committees."""
         tp = self.topics
         concerns = {ci: v for ci, v in words.items() if tp.kinds[ci] != "practical"}
         if len(concerns) != 1:
             return []
         ci = next(iter(concerns))
         broader = tp.concepts.by_id.get(tp.concepts.concepts[ci].broader)
-        if broader is None or tp.covered(rows, ci) or tp.lexical[top, broader] > 0 or tp.lexical[top, ci] > 0:
+        if broader is None or tp.covered(rows, ci):
             return []
-        return [ci]
+        return [] if any(tp.lexical[r, broader] > 0 or tp.lexical[r, ci] > 0 for r in top) else [ci]
 
     def _uncovered(
         self,

@@ -235,8 +235,10 @@ def _frames() -> frozenset[str]:
 
 
 def is_navigation(text: str) -> bool:
-    """A passage that is mostly a list of links to other pages (a handbook's "in this section" or quick links):
-    it points elsewhere and states nothing itself."""
+    """A passage that is mostly a list of links to other pages (a handbook's "in this section" or quick links),
+    or one link alone: it points elsewhere and states nothing itself."""
     lines = [line for line in text.splitlines() if line.strip()]
     links = sum(1 for line in lines if _LINK_ITEM.match(line))
+    if links == len(lines) == 1:  # one link and nothing else: "[För mer information, se RF:s sida.](http://…)"
+        return not _LINK_ITEM.sub("", lines[0]).strip(" .")
     return links >= 2 and links * 2 >= len(lines)

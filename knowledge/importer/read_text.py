@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
+from knowledge import yamlio
 from knowledge.importer.source import Line, Source
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -40,9 +43,11 @@ def read_markdown(path: Path) -> Source:
     """A Markdown file: headings, list items and paragraphs as the Markdown states them."""
     raw = decode(path.read_bytes())
     body_start = 0
+    title = ""
     m = re.match(r"\A---\s*\n.*?\n---\s*\n", raw, re.S)
-    if m:  # front matter of an earlier import or a static site: not document text
+    if m:  # front matter of an earlier import or a static site: not document text, but its title is the name
         body_start = raw[: m.end()].count("\n")
+        title = _front_matter_title(raw[: m.end()])
         raw = raw[m.end() :]
     lines: list[Line] = []
     para: list[tuple[int, str]] = []
@@ -72,7 +77,17 @@ def read_markdown(path: Path) -> Source:
         else:
             para.append((i, text))
     flush()
-    return Source(lines, structured=True, kind="markdown")
+    return Source(lines, title=title, structured=True, kind="markdown")
+
+
+def _front_matter_title(block: str) -> str:
+    """The `title:` of a front matter block (a wiki's or a static site's), when it is a plain string."""
+    try:
+        data = yamlio.load(block.strip().strip("-"))
+    except yaml.YAMLError:
+        return ""
+    title = data.get("title") if isinstance(data, dict) else None
+    return title.strip() if isinstance(title, str) else ""
 
 
 def decode(data: bytes) -> str:

@@ -103,6 +103,20 @@ TRAVEL = """# Reglemente
 ## Resor
 
 Styrelsen beslutar om bidrag till utskottens verksamhet och om sektionens resurser.
+
+## Festutskottet
+
+Festutskottet ansvarar för sektionens sittningar, fester och sexmästeri. Festutskottets ordförande och kassör
+väljs på vårmötet.
+
+## Sittningar
+
+Sittningar anordnas av festutskottet i samarbete med studieutskottet. Anmälan till en sittning sker på
+sektionens hemsida senast en vecka innan.
+
+## Möten
+
+Sektionsmötet sammanträder två gånger per termin. Kallelse skickas ut senast tio dagar före mötet.
 """
 
 
