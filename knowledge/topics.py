@@ -121,14 +121,16 @@ class ConceptIndex:
         rank passages but never decide coverage: near is not the same as about).
 
         A practical matter is a grab-bag (pension, overtime, travel costs): it is covered only when a
-        passage names one of the question's own terms for it, not merely another matter of its kind
-        (for a question in another language than the passages, by its kind at `COVER` strength).
+        passage names one of the question's own terms for it, not merely another matter of its kind,
+        or a section is headed by it.
         """
         if not len(rows):
             return False
-        if self.kinds[ci] == "practical" and (terms or lang == "sv"):
+        if self.kinds[ci] == "practical":
             # a section headed by the matter covers it ("Sjukskrivning", "Resor i tjänsten"); otherwise a
-            # passage must name the question's own term (slang such as "lunch idag" names none)
+            # passage must name the question's own term (slang such as "lunch idag" names none). An English
+            # question with no Swedish word for its matter ("mileage money") is covered by a heading only:
+            # a passage naming two fees is no answer on mileage
             if float(self.heading[rows, ci].max()) >= 1.0:
                 return True
             return bool(terms) and any(terms & self.terms[r] for r in rows)
