@@ -115,11 +115,12 @@ def is_target(role: str, found: list[str]) -> str | None:
     return None
 
 
-def asker_is_target(role: str, text: str, found: list[str]) -> str | None:
+def asker_is_target(role: str, text: str, found: list[str], received: bool = False) -> str | None:
     """The asker's own role, when they are the one a report would reach and the one it is about ("och om
-    en ledamot tycker att det är jag som gruppledare som har kränkt henne?"); else None."""
+    en ledamot tycker att det är jag som gruppledare som har kränkt henne?", or, right after an answer to them
+    as the one receiving, "and if she's actually complaining about me?"); else None."""
     usual = _data()["usual"].get(role)
-    receives = any(p in found for p in _data()["receiving"].get(role, []))
+    receives = received or any(p in found for p in _data()["receiving"].get(role, []))
     return str(usual) if usual == role and receives and about_self(text) else None
 
 

@@ -71,6 +71,8 @@ def topic(ctx: Context) -> str | None:
     if _asks_rule(ctx.text) and not involved.parties(ctx.text):
         return None  # "är det mobbning då eller": what a rule says, though it follows an answer on whom to tell
     carried = ctx.state.get("topic") if involved.follow_up(ctx.text) else None
+    if carried and ctx.state.get("received") and involved.about_self(ctx.text):
+        return str(carried)  # told as the one receiving, "and if she's complaining about me?": the same matter
     if carried and not has_cue(ctx.text) and involved.about_self(ctx.text) and not involved.parties(ctx.text):
         carried = None  # the new case is the asker's own conduct ("och om det är jag själv ...?"): what the rule says
     if carried and not has_cue(ctx.text) and ctx.state.get("answered") == "rule" and not involved.parties(ctx.text):
@@ -188,9 +190,10 @@ async def handle(ctx: Context) -> list[Reply]:
     ctx.state["last_passage"] = rule.rests_on[0].id  # ... and the passage the answer rests on
     reply = reply_for(ctx, rule)
     earlier = ctx.state.pop("target", None)  # the kind of person the last answer was about as the one involved
+    received = bool(ctx.state.pop("received", False)) and involved.follow_up(ctx.text)
     found = involved.parties(ctx.text, after=earlier if involved.follow_up(ctx.text) else None)
     target = involved.is_target(ctx.answer_role, found)
-    asker = involved.asker_is_target(ctx.answer_role, ctx.text, found)
+    asker = involved.asker_is_target(ctx.answer_role, ctx.text, found, received)
     if target and involved.names_usual(rule.sv, target):
         reply = _for_target(ctx, rule, reply, target)
         ctx.state["target"] = target  # the kind of person (never a name), for "och om hans chef ...?"
@@ -198,6 +201,7 @@ async def handle(ctx: Context) -> list[Reply]:
         reply = _for_target(ctx, rule, reply, asker, involved.person(f"self_{asker}", ctx.lang))
     elif involved.is_receiver(ctx.answer_role, found, ctx.text):
         reply = _for_receiver(ctx, rule, reply)
+        ctx.state["received"] = True  # answered as the one receiving (a flag, never the text), for a follow-up
     party = involved.party_passage(ctx, rule.rests_on[0], found)
     if party is not None:
         kind, p = party

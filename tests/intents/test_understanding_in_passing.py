@@ -136,3 +136,33 @@ def test_a_new_organisation_declines_a_concern_it_names_only_in_another_sense(cl
     assert groped["abstained"] and "sexuella trakasserier" in groped["text"], groped
     assert not groped["citations"], groped
     assert ticket["abstained"], ticket
+
+
+def test_neither_role_is_ones_own(cli: Cli) -> None:
+    lines = ["jag är varken chef eller politiker, jobbar i informationsdisken på stadsbiblioteket",
+             "en låntagare tafsade på min kollega vid självutlåningen igår, vem ska vi säga till?"]  # fmt: skip
+    _, reply = transcript(cli, lines, "--org", "vasteras", "--user", "p9")
+    assert "chef" in reply and "gruppledare" not in reply, reply
+
+
+def test_a_manager_told_by_someone_in_the_team_gets_the_managers_part(cli: Cli) -> None:
+    line = "en socialsekreterare i min grupp berättade att en kollega drar rasistiska skämt om henne. ligger på mig nu"
+    (reply,) = transcript(cli, [line], "--org", "vasteras", "--role", "manager", "--user", "p10")
+    assert "Som chef är det till dig medarbetaren vänder sig" in reply, reply
+
+
+def test_machines_and_scaffolds_in_everyday_words_are_safety(cli: Cli) -> None:
+    items = ["gräsklipparn har inget skydd kvar och stenar flyger åt alla håll",
+             "ställningen vid skolbygget vinglar när man går på den"]  # fmt: skip
+    out = cli.batch([{"id": str(i), "org": "vasteras", "role": "employee", "q": q} for i, q in enumerate(items)])
+    for o in out:
+        assert not o["abstained"] and "osäkra arbetssituationer" in o["text"], o
+        assert "alkohol" not in o["text"], o  # "stenar" (stones) is not "stenad" (stoned)
+
+
+def test_a_group_leader_asking_what_if_the_complaint_is_about_them(cli: Cli) -> None:
+    lines = ["one of the members of my party group says another member keeps making sexist comments to her",
+             "and if she's actually complaining about me?"]  # fmt: skip
+    _, reply = transcript(cli, lines, "--org", "vasteras", "--role", "group_leader", "--user", "p11")
+    assert "you yourself as the group leader" in reply and "partikollega" in reply, reply
+    assert "whistleblower function is for" not in reply, reply
