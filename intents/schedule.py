@@ -38,7 +38,13 @@ def _words(key: str) -> list[str]:
 
 
 _PROMPT = re.compile(r"\b(?:samtalsfrag|diskussionsfrag|conduct prompt|discussion question|discussion prompt)")
-_REMINDER = re.compile(r"\b(?:pamin|remind)")  # "påmin mej" typed with one n
+# a reminder asked for: the noun anywhere, or the verb of the bot reminding the asker ("påmin mej", typed with
+# one n; "remind us"); not reminding others of something ("want to remind my group that we go after policies")
+_REMINDER = re.compile(
+    r"\b(?:paminnelse|reminder|"
+    r"(?:pamin\w*|remind\w*)\s+(?:\w+\s+)?(?:mig|mej|oss|me|us|about|om|every|varje|att)\b|"
+    r"^(?:\W*\w+\W+)?(?:pamin|remind))"
+)
 
 
 def _kind(text: str) -> str | None:

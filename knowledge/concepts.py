@@ -40,6 +40,9 @@ class Concept:
     broader: str = ""  # a concept it is part of (gifts -> corruption): its words stand in where none of its own are
     # phrases of a question in which its terms name something else ("min chef" is a person, not leadership)
     not_in: tuple[tuple[str, ...], ...] = ()
+    # starts of words, in questions and passages alike, that its terms match but that name something else
+    # ("säkerhetsansvarig" is a person to ask, not a matter of safety)
+    not_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,7 @@ class Concepts:
                     report=bool(e.get("report")),
                     broader=str(e.get("broader") or ""),
                     not_in=tuple(tuple(fold(w) for w in words(str(x))) for x in e.get("not_in") or ()),
+                    not_words=tuple(fold(normalize(str(x))) for x in e.get("not_words") or ()),
                 )
             )
             raw_terms = [(lang, False, str(t)) for lang in ("sv", "en") for t in e.get(lang) or ()]
@@ -281,7 +285,7 @@ class Concepts:
         at = [i for i, w in enumerate(ws) if not is_hedge(w)] if question else []
         runs = [list(range(len(ws)))] + ([at] if len(at) < len(ws) else [])
         for tlang in (lang, "en" if lang == "sv" else "sv") if question else (lang,):
-            all_hits = [self._hits(w, tlang) for w in ws]
+            all_hits = [self._without_not_words(w, self._hits(w, tlang)) for w in ws]
             # a document writes å/ä/ö: its words without them are other words; so is a function word typed
             # without them in a question ("vem skall jag vända mig till" has no "skälla" in it)
             strict = self._tables[tlang].non_ascii
@@ -307,6 +311,14 @@ class Concepts:
         if question:
             found = {key: span for key, span in found.items() if not self._inside(ws, key[0], span)}
         return found
+
+    def _without_not_words(self, word: str, hits: frozenset[_Key]) -> frozenset[_Key]:
+        """The word's hits less those of concepts for which it is one of their `not_words`."""
+        if not hits:
+            return hits
+        f = fold(word)
+        drop = {ci for ci, _, _ in hits if any(f.startswith(n) for n in self.concepts[ci].not_words)}
+        return frozenset(k for k in hits if k[0] not in drop) if drop else hits
 
     def _inside(self, ws: list[str], ci: int, span: tuple[int, int]) -> bool:
         """True when the words at `span` lie within one of the concept's `not_in` phrases in `ws`."""

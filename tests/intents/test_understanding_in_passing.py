@@ -63,7 +63,7 @@ def test_an_is_it_ok_situation_with_a_rule_gets_the_rule_then_the_check(cli: Cli
 def test_an_amount_the_documents_do_not_give_is_declined_with_what_they_say(cli: Cli) -> None:
     (en,) = cli.batch([{"id": "1", "org": "alingsas", "role": "employee",
                         "q": "how much is the wellness allowance per year? the friskvård thing"}])  # fmt: skip
-    assert en["abstained"] and "do not say how much" in en["text"], en
+    assert en["abstained"] and "do not mention an amount" in en["text"], en
     assert "regelbunden friskvård" in en["text"], en  # what the policy does say, quoted
     (respect,) = cli.batch([{"id": "2", "org": "alingsas", "role": "employee",
                              "q": "hur mycket respekt måste man visa kunder som är otrevliga"}])  # fmt: skip
@@ -166,3 +166,25 @@ def test_a_group_leader_asking_what_if_the_complaint_is_about_them(cli: Cli) -> 
     _, reply = transcript(cli, lines, "--org", "vasteras", "--role", "group_leader", "--user", "p11")
     assert "you yourself as the group leader" in reply and "partikollega" in reply, reply
     assert "whistleblower function is for" not in reply, reply
+
+
+def test_a_person_to_ask_does_not_make_a_passage_about_safety(cli: Cli) -> None:
+    # "säkerhetsansvarig eller någon inom HR" in the four questions' advice names a person, not safety
+    q = "kollegan ramla nästan ner från ställningen idag pga slarv med säkringen, vad gäller??"
+    (fall,) = cli.batch([{"id": "1", "org": "vasteras", "role": "employee", "q": q}])
+    assert "omedelbart rapportera olyckor" in fall["citations"][0]["text"], fall["citations"][:1]
+
+
+def test_reminding_others_of_a_rule_is_a_question_not_a_reminder_request(cli: Cli) -> None:
+    line = "want to remind my group that we go after policies not people. is that in the code"
+    (reply,) = transcript(cli, [line], "--org", "vasteras", "--role", "group_leader", "--user", "p12")
+    assert "Done:" not in reply and "Pick one to subscribe to" not in reply, reply  # nothing subscribed
+    assert "Bemötandekod för förtroendevalda" in reply, reply  # answered from the code
+
+
+def test_a_role_said_after_an_answer_answers_the_question_again_for_it(cli: Cli) -> None:
+    lines = ["en i vår nämndgrupp kommer till sammanträdena och är helt lullig, vem ska man säga till?",
+             "jag är inte anställd på kommunen utan sitter i kulturnämnden för KD"]  # fmt: skip
+    first, second = transcript(cli, lines, "--org", "vasteras", "--user", "p13")
+    assert "alkohol" in first, first  # "lullig" is tipsy
+    assert "meddela din gruppledare" in second, second
