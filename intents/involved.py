@@ -10,6 +10,7 @@ organisation's own text; nothing names a channel the documents do not. Data: `in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -57,12 +58,15 @@ def parties(text: str, after: str | None = None) -> list[str]:
     return found
 
 
-def without_parties(text: str) -> str:
+def without_parties(text: str, possessives: Iterable[str] = ()) -> str:
     """The message with the people it names left out ("what if it's a supplier?" -> "what if it's a?"): what
-    it says besides who is involved."""
+    it says besides who is involved; with `possessives`, those right before a person go too ("min kollega")."""
     t = _folded(text)
+    owners = [_folded(p).strip() for p in possessives]
     for _kind, words in _parties():
         for w in words:
+            for p in owners:
+                t = t.replace(f" {p}{w}", " ")
             t = t.replace(w, " ")
     return " ".join(t.split())
 

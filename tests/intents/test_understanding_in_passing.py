@@ -188,3 +188,25 @@ def test_a_role_said_after_an_answer_answers_the_question_again_for_it(cli: Cli)
     first, second = transcript(cli, lines, "--org", "vasteras", "--user", "p13")
     assert "alkohol" in first, first  # "lullig" is tipsy
     assert "meddela din gruppledare" in second, second
+
+
+def test_a_supplier_paying_for_my_hotel_is_my_own_choice_to_check(cli: Cli) -> None:
+    (reply,) = transcript(
+        cli, ["is it ok to let a supplier pay for my hotel at a trade fair"], *EMPLOYEE, "--user", "p14"
+    )
+    assert "Question 1 of 4" in reply, reply  # "my hotel" is the asker's; the check is theirs to make
+    assert "don't cover" not in reply, reply
+
+
+def test_a_nudge_asked_for_in_words_subscribes_with_its_time(cli: Cli) -> None:
+    lines = ["Skulle behöva en knuff om att boka medarbetarsamtalen, en gång om året i oktober, tisdag kl 13",
+             "påminn mig om medarbetarsamtalen varje år i oktober"]  # fmt: skip
+    first, again = transcript(cli, lines, "--org", "alingsas", "--role", "manager", "--user", "p15")
+    assert "13:00" in first and "oktober" in first, first
+    assert "redan" in again, again
+
+
+def test_when_do_we_actually_get_paid_is_a_pay_date_not_pay_setting(cli: Cli) -> None:
+    q = "when do we actually get paid here, is salary day the 25th or the 27th?"
+    (paid,) = cli.batch([{"id": "1", "org": "alingsas", "role": "employee", "q": q}])
+    assert paid["abstained"] and not paid["citations"], paid
