@@ -240,7 +240,8 @@ async def start(ctx: Context) -> list[Reply]:
         names = {"org": org, "org_en": org_name(ctx.org, "en")}
         text = say(NAME, "no_function", ctx.lang, **names)
         # the usual people to turn to, where the documents speak of them (a club's handbook has no HR)
-        if all(ctx.bot.retriever.mentions(ctx.org, str(w)) for w in load(NAME).get("no_function_people") or ()):
+        people = [str(w) for w in load(NAME).get("no_function_people") or ()]
+        if all(ctx.bot.retriever.coverage.mentions(ctx.org, w) for w in people):
             text = f"{text} {say(NAME, 'no_function_ask', ctx.lang, **names)}"
         first = reply(ctx, text)
         # what the organisation's own documents say about reporting (an anonymous form of its own, say)

@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.concepts import Concepts
 from knowledge.corpus import Corpus, Passage
+from knowledge.coverage import Coverage
 from knowledge.encoders import Encoder, LockedEncoder
 from knowledge.index import DenseIndex, FieldIndex, LexicalIndex
 from knowledge.lexicon import Lexicon, Scope
@@ -51,7 +52,6 @@ from knowledge.vectors import Progress, VectorStore
 
 log = logging.getLogger(__name__)
 
-MENTIONS_ABOUT = 2  # passages with a practical topic's word that make the documents about it
 DENSE_MAX_CHARS = 1000  # about 250 tokens: enough for any question, and a bounded cost
 LEAD_WORDS = 12  # a passage's first words, where it says whom it addresses ("Har du dessutom ett uppdrag som chef")
 _LONG_RUN = re.compile(rf"\S{{{MAX_STEM + 1},}}")
@@ -201,6 +201,7 @@ class Retriever:
         }
         self._no_role_head = np.zeros(len(corpus.passages))
         self._org_rowset = {org: frozenset(int(r) for r in rows) for org, rows in self._rows_by_org.items()}
+        self.coverage = Coverage(self.topics, self.lex, self.lexicon, self.scope, self._org_rowset)
         self._has_questions = np.array([bool(p.questions) for p in corpus.passages])
         self._frame = np.array([is_frame(p.section) for p in corpus.passages])
         # how much of an organisation's text has English renderings: an English word the documents do not
@@ -450,7 +451,7 @@ class Retriever:
         # standing in for it (else an uncurated passage sharing two words with the question would decide)
         own = t.w_cover * coverage + t.w_qcover * np.where(self._has_questions, qcoverage, 0.0)
         lex_rows = np.sort((own + t.w_head * heading)[rows])[::-1]
-        outside = self._outside(text, org) and not self._serious(text, lang)
+        outside = self.coverage.outside(text, org) and not self.coverage.serious(text, lang)
         decisive = (
             not outside
             and len(lex_rows) > 1
@@ -513,9 +514,9 @@ class Retriever:
                 int(sub[int(np.argmax(lexical[sub]))]) == top_row
             )
         spans = self.topics.concepts.spans(text, lang)
-        uncovered = self._uncovered(qc.words, rows, self._own_terms(text, qc.terms, lang), lang, spans)
+        uncovered = self.coverage.uncovered(qc.words, rows, self.coverage.own_terms(text, qc.terms, lang), lang, spans)
         if not uncovered and hits:
-            uncovered = self._only_broader(qc.words, rows, [self._row_of[h.passage.id] for h in hits[:3]])
+            uncovered = self.coverage.only_broader(qc.words, rows, [self._row_of[h.passage.id] for h in hits[:3]])
         # a situation told with its matter named twice or more in the domain's words ("erbjöd mig en vecka i
         # hans stuga om dom får bygget"): the rest of its words (places, names, the story) say less of scope
         named_twice = sum(v for ci, v in qc.words.items() if self.topics.kinds[ci] != "practical") >= NAMED_TWICE
@@ -565,128 +566,3 @@ class Retriever:
         }
         found = tuple(names[k].id for k, _ in sorted(qc.all().items(), key=lambda kv: -kv[1]))
         return SearchResult(hits, lang, abstain, confidence, debug, found, tuple(names[k].id for k in uncovered))
-
-    def _serious(self, text: str, lang: str) -> bool:
-        """True when the question names serious wrongdoing (a concern one may report) at least as strongly
-        as any practical matter: "han fifflar med tidrapporterna" is fraud, not a working-hours question."""
-        concepts = self.topics.concepts.concepts
-        named = self.topics.concepts.match(text, lang, question=True)
-        serious = max((v for ci, v in named.items() if concepts[ci].report), default=0.0)
-        practical = max((v for ci, v in named.items() if concepts[ci].kind == "practical"), default=0.0)
-        return serious > 0 and serious >= practical
-
-    def _outside(self, text: str, org: str) -> bool:
-        """True when the question names a practical topic (`scope.yaml`: vacation, pay dates, IT) that the
-        organisation's own documents do not mention: a handbook that covers vacation answers it."""
-        rows = self._org_rowset[org]
-        for trigger in self.scope.triggers(text):
-            ws = content_words(trigger) or words(trigger)
-            if ws and all(self._mentions(w, rows) for w in ws):
-                continue
-            # an English word for it ("vacation") counts when the documents are about its Swedish words
-            means = [m for exp in self.lexicon.expand(trigger) for m in exp.means]
-            if not any(all(self._mentions(w, rows) for w in (content_words(m) or words(m))) for m in means):
-                return True
-        return False
-
-    def mentions(self, org: str, word: str) -> bool:
-        """True when the organisation's documents are about the word (see `_mentions`)."""
-        rows = self._org_rowset.get(org)
-        return rows is not None and self._mentions(word, rows)
-
-    def _mentions(self, word: str, rows: frozenset[int]) -> bool:
-        """True when the documents among `rows` are about the word (its stem, or each part of a compound):
-        it heads a section, or two passages or more have it; one passing mention ("personer som söker
-        bygglov", in a list of the people the staff meet) does not make the documents answer it."""
-        lx = self.lex
-
-        def about(term: str) -> bool:
-            heads = {*lx.head.postings.get(term, {}), *lx.head_en.postings.get(term, {})}
-            text = {*lx.sv.postings.get(term, {}), *lx.en.postings.get(term, {})}
-            return not rows.isdisjoint(heads) or len(rows.intersection(text)) >= MENTIONS_ABOUT
-
-        if about(stem_sv(word)) or about(stem_en(word)):
-            return True
-        parts = split_compound(word, lx.sv_vocab) if len(word) >= 7 else []
-        return bool(parts) and all(about(p) for p in parts)
-
-    def _own_terms(self, text: str, terms: dict[int, set[str]], lang: str = "") -> dict[int, set[str]]:
-        """The question's terms per concept that a Swedish passage could contain, with the documents' words
-        its everyday words stand for (`lexicon.yaml`: "gym" -> friskvård), so English is judged the same."""
-        means = " ".join(m for exp in self.lexicon.expand(text, lang) for m in exp.means)
-        if not means:
-            return terms
-        out = {ci: set(ts) for ci, ts in terms.items()}
-        for ci, ts in self.topics.concepts.own_terms(means, "sv").items():
-            out.setdefault(ci, set()).update(ts)
-        return out
-
-    def _only_broader(self, words: dict[int, float], rows: np.ndarray, top: list[int]) -> list[int]:
-        """The question's one concern when no passage names it and it stands covered only by the concern it is
-        part of, which none of the best passages names either: "någon tafsade på mig" where the documents say
-        "kränker" once, about personal data, and the best passages are lists of committees."""
-        tp = self.topics
-        concerns = {ci: v for ci, v in words.items() if tp.kinds[ci] != "practical"}
-        if len(concerns) != 1:
-            return []
-        ci = next(iter(concerns))
-        broader = tp.concepts.by_id.get(tp.concepts.concepts[ci].broader)
-        if broader is None or tp.covered(rows, ci):
-            return []
-        return [] if any(tp.lexical[r, broader] > 0 or tp.lexical[r, ci] > 0 for r in top) else [ci]
-
-    def _uncovered(
-        self,
-        words: dict[int, float],
-        rows: np.ndarray,
-        terms: dict[int, set[str]],
-        lang: str,
-        spans: dict[int, set[int]] | None = None,
-    ) -> list[int]:
-        """The question's concepts (named by its words) that decide it is not answered here: all of
-        them when none is covered; a practical matter (sick leave, pay dates) when no covered concern
-        is named as strongly. Empty when the question is answerable as far as concepts tell."""
-        if not words:
-            return []
-        tp = self.topics
-        concepts = tp.concepts
-
-        def is_covered(ci: int) -> bool:
-            # a concern the documents do not name is covered by the concern it is part of (a gift card
-            # from a client, where the documents speak only of corruption)
-            if tp.covered(rows, ci, terms.get(ci), lang):
-                return True
-            broader = concepts.by_id.get(concepts.concepts[ci].broader)
-            return tp.kinds[ci] != "practical" and broader is not None and tp.covered(rows, broader, None, lang)
-
-        covered = {ci: v for ci, v in words.items() if is_covered(ci)}
-        if not covered:
-            return list(words)
-        concerns = {ci: v for ci, v in covered.items() if tp.kinds[ci] != "practical"}
-        best_concern = max(concerns.values(), default=0.0)
-        at = spans or {}
-
-        def specific(practical: int) -> float:
-            # a concern named by the same words as the practical matter ("friskvårdsbidrag": wellness and an
-            # allowance), in words the documents have, outweighs it: the passage that has the word answers
-            own = [
-                v
-                for ci, v in concerns.items()
-                if at.get(ci, set()) & at.get(practical, set())
-                and terms.get(ci)
-                and any(terms[ci] & tp.terms[r] for r in rows)
-            ]
-            return max(own, default=0.0)
-
-        # serious wrongdoing named as strongly as a practical matter decides ("fifflar med tidrapporterna"
-        # is fraud, not a question on working hours)
-        serious = max((v for ci, v in concerns.items() if concepts.concepts[ci].report), default=0.0)
-        return [
-            ci
-            for ci, v in words.items()
-            if ci not in covered
-            and tp.kinds[ci] == "practical"
-            and v >= best_concern
-            and v > serious
-            and v > specific(ci)
-        ]

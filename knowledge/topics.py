@@ -122,15 +122,16 @@ class ConceptIndex:
 
         A practical matter is a grab-bag (pension, overtime, travel costs): it is covered only when a
         passage names one of the question's own terms for it, not merely another matter of its kind,
-        or a section is headed by it.
+        or a section is headed by it (for a question in another language than the passages, by its kind at
+        `COVER` strength).
         """
         if not len(rows):
             return False
-        if self.kinds[ci] == "practical":
+        if self.kinds[ci] == "practical" and (terms or lang == "sv"):
             # a section headed by the matter covers it ("Sjukskrivning", "Resor i tjänsten"); otherwise a
             # passage must name the question's own term (slang such as "lunch idag" names none). An English
-            # question with no Swedish word for its matter ("mileage money") is covered by a heading only:
-            # a passage naming two fees is no answer on mileage
+            # question with no Swedish word for its matter is judged by the matter's kind (below): a handbook
+            # naming phones twice answers "the company phone", though no word of the question is Swedish
             if float(self.heading[rows, ci].max()) >= 1.0:
                 return True
             return bool(terms) and any(terms & self.terms[r] for r in rows)
