@@ -239,19 +239,22 @@ async def start(ctx: Context) -> list[Reply]:
         org = org_name(ctx.org, "sv")
         names = {"org": org, "org_en": org_name(ctx.org, "en")}
         text = say(NAME, "no_function", ctx.lang, **names)
-        # the usual people to turn to, where the documents speak of them (a club's handbook has no HR)
-        people = [str(w) for w in load(NAME).get("no_function_people") or ()]
-        if all(ctx.bot.retriever.coverage.mentions(ctx.org, w) for w in people):
-            text = f"{text} {say(NAME, 'no_function_ask', ctx.lang, **names)}"
-        first = reply(ctx, text)
-        # what the organisation's own documents say about reporting (an anonymous form of its own, say)
+        # what the organisation's own documents say about reporting (an anonymous form of its own, say); a
+        # command or a click asks nothing of the documents
         from intents import policy_answer  # imported here: policy_answer's neighbours import this module
 
         t = _folded(ctx.text).strip()
-        if ctx.incoming.choice or not t or any(t == s for s in _words()["starts"]):
-            return [first]  # a command or a click asks nothing of the documents
-        found = await policy_answer.answer_only(ctx)
-        return [first] if found.abstained else [first, await policy_answer.with_feedback(ctx, found)]
+        command = ctx.incoming.choice or not t or any(t == s for s in _words()["starts"])
+        found = None if command else await policy_answer.answer_only(ctx)
+        answered = found is not None and not found.abstained
+        # the usual people to turn to, those the documents speak of (a club's handbook has no manager or HR)
+        people: dict[str, str] = load(NAME).get("no_function_people") or {}
+        named = [key for key, word in people.items() if ctx.bot.retriever.coverage.mentions(ctx.org, str(word))]
+        if named or not answered:
+            ask = f"no_function_ask_{'_'.join(named)}" if named else "no_function_nowhere"
+            text = f"{text} {say(NAME, ask, ctx.lang, **names)}"
+        first = reply(ctx, text)
+        return [first, await policy_answer.with_feedback(ctx, found)] if found and answered else [first]
     channel = ctx.bot.routing.orgs[ctx.org].channels["whistleblower"]
     external = ("to use " if ctx.lang == "en" else "att använda ") + str(channel.get(ctx.lang) or channel.get("sv"))
     begin(ctx, "write")

@@ -136,6 +136,12 @@ def test_a_new_organisation_declines_a_concern_it_names_only_in_another_sense(cl
     assert groped["abstained"] and "sexuella trakasserier" in groped["text"], groped
     assert not groped["citations"], groped
     assert ticket["abstained"], ticket
+    # no whistleblower function, and documents that speak of no manager and no HR: none is invented
+    (report,) = cli.batch([{"id": "3", "org": "ekby", "role": "employee",
+                            "q": "jag vill anmäla anonymt att kassören fifflar med pengarna"}])  # fmt: skip
+    assert "nämner ingen visselblåsarfunktion" in report["text"], report
+    assert "chef" not in report["text"] and "HR" not in report["text"], report
+    assert "säger inte heller vart man vänder sig" in report["text"], report  # said plainly
 
 
 def test_neither_role_is_ones_own(cli: Cli) -> None:
