@@ -46,19 +46,20 @@ def _kinds() -> tuple[tuple[str, tuple[str, ...], tuple[tuple[tuple[str, ...], .
 
 
 @cache
-def _idioms() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _idioms() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     data = load(NAME).get("accident_idioms") or {}
     phrases = tuple(_padded(str(w)) for w in data.get("phrases") or ())
-    return phrases, tuple(_padded(str(w)) for w in data.get("with") or ())
+    figures = tuple(_padded(str(w)) for w in load(NAME).get("figures") or ())
+    return phrases, tuple(_padded(str(w)) for w in data.get("with") or ()), figures
 
 
 def _without_idioms(t: str) -> str:
-    """The folded text without accident figures of speech ("nån kommer ramla och slå ihjäl sig")."""
-    phrases, context = _idioms()
-    if any(w in t for w in context):
-        for p in phrases:
-            while p in t:
-                t = t.replace(p, " ")
+    """The folded text without figures of speech: accident ones ("nån kommer ramla och slå ihjäl sig") and
+    those that never mean danger ("det brinner i knutarna")."""
+    phrases, context, figures = _idioms()
+    for p in (*phrases, *figures) if any(w in t for w in context) else figures:
+        while p in t:
+            t = t.replace(p, " ")
     return t
 
 

@@ -216,3 +216,10 @@ def test_when_do_we_actually_get_paid_is_a_pay_date_not_pay_setting(cli: Cli) ->
     q = "when do we actually get paid here, is salary day the 25th or the 27th?"
     (paid,) = cli.batch([{"id": "1", "org": "alingsas", "role": "employee", "q": q}])
     assert paid["abstained"] and not paid["citations"], paid
+
+
+def test_a_figure_of_speech_is_not_danger_but_a_fire_is(cli: Cli) -> None:
+    lines = ["det brinner i knutarna med rapporten, kan jag jobba över?", "det brinner i förrådet på jobbet"]
+    urgent, fire = transcript(cli, lines, *EMPLOYEE, "--user", "p16")
+    assert "112" not in urgent, urgent  # "it is urgent", not a fire
+    assert "112" in fire, fire
