@@ -148,10 +148,11 @@ def takes_by_meaning(ctx: Context) -> bool:
 
 def hr_matter(ctx: Context) -> bool:
     """True when what a report would be about is a practical HR matter (a colleague's sick leave, one's pay,
-    working hours): what the whistleblower function is not for."""
+    working hours: `hr_concepts`): what the whistleblower function is not for."""
     concepts = ctx.bot.retriever.topics.concepts
     named = concepts.match(subject(ctx.text), ctx.lang, question=True)
-    return any(concepts.concepts[ci].kind == "practical" for ci in named)
+    hr = set(load(NAME).get("hr_concepts") or ())
+    return any(concepts.concepts[ci].id in hr for ci in named)
 
 
 def _not_reportable(ctx: Context) -> bool:

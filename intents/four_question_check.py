@@ -252,8 +252,8 @@ def _answer(text: str) -> str | None:
     """Which answer a short typed message gives ('yes', 'no', 'unsure', 'cancel', 'again'), or None."""
     cfg = load(NAME)["answers"]
     toks = _tokens(text)
-    if not toks or "?" in text:
-        return None
+    if not toks or ("?" in text and len(toks) > 3):
+        return None  # a question of its own; "kanske?", "probably?" are hesitant answers
     if len(toks) > cfg["max_words"]:  # a sentence answers when it opens with a clear yes, no or not sure
         kind = answers.opening(text)
         if kind is None and answers.lead(text)[0] == "unsure":
@@ -414,6 +414,8 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
         return _ask(ctx, c, step, *_explanation(ctx, c, q, question), again, quotes=q.quotes)
     if kind == "no":
         _end(ctx)
+        # one more yes or no next ("no", as if the check went on) is read against the check that ended
+        ctx.state["pending"] = {"intent": NAME, "ended": "no", "audience": c.key, "step": step}
         text = "\n\n".join((say(NAME, "no_intro", ctx.lang, question=question, question_sv=q.sv),
                             _block(c.advice, ctx.lang, lead=True)))  # fmt: skip
         return [_reply(ctx, text, (c.advice,), _choices(ctx.lang, "restart"))]
@@ -448,6 +450,23 @@ def _explanation(ctx: Context, c: Check, q: Question, question: str) -> tuple[st
         *(_block(x, ctx.lang) for x in q.quotes),
         say(NAME, "unsure_help", ctx.lang, whom=c.whom[ctx.lang]),
     )
+
+
+async def on_pending(ctx: Context, waiting: dict[str, Any]) -> list[Reply] | None:
+    """A bare yes, no or not sure right after the check ended at a no: the person answers as if it went on,
+    and is told that it ended there, with the code's advice again. Anything else is read as a new message."""
+    kind = answers.read(ctx.text, max_words=3)
+    c = next((c for c in _mine(ctx) if c.key == waiting.get("audience")), None)
+    step = int(waiting.get("step") or 0)
+    if waiting.get("ended") != "no" or kind not in ("yes", "no", "unsure") or c is None:
+        return None
+    if not 1 <= step <= len(c.questions):
+        return None
+    q = c.questions[step - 1]
+    question = q.en if ctx.lang == "en" else q.sv
+    text = "\n\n".join((say(NAME, "ended_no", ctx.lang, question=question, question_sv=q.sv),
+                        _block(c.advice, ctx.lang, lead=True)))  # fmt: skip
+    return [_reply(ctx, text, (c.advice,), _choices(ctx.lang, "restart"))]
 
 
 async def resume_reply(ctx: Context) -> list[Reply]:

@@ -41,7 +41,7 @@ _PROMPT = re.compile(r"\b(?:samtalsfrag|diskussionsfrag|conduct prompt|discussio
 # a reminder asked for: the noun anywhere, or the verb of the bot reminding the asker ("påmin mej", typed with
 # one n; "remind us"); not reminding others of something ("want to remind my group that we go after policies")
 _REMINDER = re.compile(
-    r"\b(?:paminnelse|reminder|"
+    r"(?:paminnelse|\breminder|"
     r"(?:pamin\w*|remind\w*)\s+(?:\w+\s+)?(?:mig|mej|oss|me|us|about|om|every|varje|att)\b|"
     r"^(?:\W*\w+\W+)?(?:pamin|remind))"
 )
@@ -66,11 +66,20 @@ def _kind(text: str) -> str | None:
     # is not a question ("do i have to do appraisal talks every year" asks what the policy says)
     items = (normalize(w) for ws in _data()["item_words"].values() for w in ws)
     asks = "?" in t or first in _word_set("question_words")
-    if asks or first not in _word_set("request_verbs"):
+    verb = _after_politeness(t).split(" ", 1)[0]
+    if asks or verb not in _word_set("request_verbs"):
         return None  # a request opens with its verb; "en kollega härmar mig varje gång på apt:n" is none
     if any(f" {w} " in f" {t} " for w in _words("cadence_words")) and any(f" {w}" in f" {t}" for w in items):
         return "reminder"
     return None
+
+
+def _after_politeness(t: str) -> str:
+    """The request without the polite words it opens with ("kan du lägga in ..." -> "lägga in ...")."""
+    for opener in sorted(_words("polite_openers"), key=len, reverse=True):
+        if t.startswith(f"{opener} "):
+            return t[len(opener) + 1 :]
+    return t
 
 
 @cache

@@ -29,9 +29,10 @@ class Expansion:
 
 def _keys(word: str) -> set[str]:
     """The word folded, and its stems when they are long enough not to collide ('farlig' -> 'far'
-    would otherwise match 'får')."""
+    would otherwise match 'får'). A stem is keyed with its language: a Swedish stem meets Swedish stems only
+    ("planen" -> "plan" is not English "planning" -> "plan")."""
     keys = {fold(word)}
-    keys.update(s for s in (stem_sv(word), stem_en(word)) if len(s) >= 4)
+    keys.update(f"{lang}~{s}" for lang, s in (("sv", stem_sv(word)), ("en", stem_en(word))) if len(s) >= 4)
     return keys
 
 
