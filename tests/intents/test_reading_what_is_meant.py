@@ -56,3 +56,12 @@ def test_a_polite_request_naming_the_reminder_in_a_compound_is_refused_as_a_dupl
     first, again = transcript(cli, lines, "--org", "alingsas", "--role", "manager", "--user", "m8")
     assert "Klart" in first, first
     assert "Du har redan den påminnelsen" in again, again
+
+
+def test_a_colleague_on_something_gets_the_drug_rule_and_drowning_in_work_is_no_emergency(cli: Cli) -> None:
+    line = "i think the new guy on the night shift is on something, his pupils are huge. who do i talk to"
+    (drugs,) = transcript(cli, [line], *EMPLOYEE, "--user", "m9")
+    assert "drogproblem" in drugs, drugs
+    line = "as a manager with way too many staff I'm drowning and nobody above me cares"
+    (busy,) = transcript(cli, [line], "--org", "alingsas", "--role", "manager", "--user", "m10")
+    assert "112" not in busy, busy
