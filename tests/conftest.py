@@ -135,7 +135,13 @@ def _seed(cache: Path) -> None:
     """
     installed = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "conductbot"
     if installed.is_dir():
-        shutil.copytree(installed, cache)
+        # copied aside and renamed into place: test workers sharing one CONDUCTBOT_TEST_CACHE may seed at once
+        aside = cache.with_name(f"{cache.name}.seed-{os.getpid()}")
+        shutil.copytree(installed, aside)
+        try:
+            aside.rename(cache)
+        except OSError:  # another worker's copy is already in place
+            shutil.rmtree(aside, ignore_errors=True)
 
 
 class Cli:
