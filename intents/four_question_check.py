@@ -416,9 +416,7 @@ async def _on_answer(ctx: Context, kind: str) -> list[Reply]:
         _end(ctx)
         # one more yes or no next ("no", as if the check went on) is read against the check that ended
         ctx.state["pending"] = {"intent": NAME, "ended": "no", "audience": c.key, "step": step}
-        text = "\n\n".join((say(NAME, "no_intro", ctx.lang, question=question, question_sv=q.sv),
-                            _block(c.advice, ctx.lang, lead=True)))  # fmt: skip
-        return [_reply(ctx, text, (c.advice,), _choices(ctx.lang, "restart"))]
+        return [_at_no(ctx, c, q, "no_intro")]
     explained: tuple[str, ...] = ()
     if kind == "unsure":  # explained from the code, noted, and the check goes on: a hesitant answer is not a no
         ctx.state["unsure"] = sorted({*(ctx.state.get("unsure") or []), step})
@@ -455,18 +453,21 @@ def _explanation(ctx: Context, c: Check, q: Question, question: str) -> tuple[st
 async def on_pending(ctx: Context, waiting: dict[str, Any]) -> list[Reply] | None:
     """A bare yes, no or not sure right after the check ended at a no: the person answers as if it went on,
     and is told that it ended there, with the code's advice again. Anything else is read as a new message."""
-    kind = answers.read(ctx.text, max_words=3)
+    if waiting.get("ended") != "no" or answers.read(ctx.text, max_words=3) not in ("yes", "no", "unsure"):
+        return None
     c = next((c for c in _mine(ctx) if c.key == waiting.get("audience")), None)
     step = int(waiting.get("step") or 0)
-    if waiting.get("ended") != "no" or kind not in ("yes", "no", "unsure") or c is None:
+    if c is None or not 1 <= step <= len(c.questions):
         return None
-    if not 1 <= step <= len(c.questions):
-        return None
-    q = c.questions[step - 1]
+    return [_at_no(ctx, c, c.questions[step - 1], "ended_no")]
+
+
+def _at_no(ctx: Context, c: Check, q: Question, key: str) -> Reply:
+    """The check ended at a no to `q` (`key`: said now, or said again): the code's advice, and a restart."""
     question = q.en if ctx.lang == "en" else q.sv
-    text = "\n\n".join((say(NAME, "ended_no", ctx.lang, question=question, question_sv=q.sv),
+    text = "\n\n".join((say(NAME, key, ctx.lang, question=question, question_sv=q.sv),
                         _block(c.advice, ctx.lang, lead=True)))  # fmt: skip
-    return [_reply(ctx, text, (c.advice,), _choices(ctx.lang, "restart"))]
+    return _reply(ctx, text, (c.advice,), _choices(ctx.lang, "restart"))
 
 
 async def resume_reply(ctx: Context) -> list[Reply]:

@@ -76,10 +76,15 @@ def _kind(text: str) -> str | None:
 
 def _after_politeness(t: str) -> str:
     """The request without the polite words it opens with ("kan du lägga in ..." -> "lägga in ...")."""
-    for opener in sorted(_words("polite_openers"), key=len, reverse=True):
+    for opener in _polite_openers():
         if t.startswith(f"{opener} "):
             return t[len(opener) + 1 :]
     return t
+
+
+@cache
+def _polite_openers() -> tuple[str, ...]:
+    return tuple(sorted(_words("polite_openers"), key=len, reverse=True))
 
 
 @cache
