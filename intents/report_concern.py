@@ -83,6 +83,8 @@ def topic(ctx: Context) -> str | None:
         return None
     routing = ctx.bot.routing
     if carried and involved.parties(ctx.text) and not routing.topics(ctx.org, involved.without_parties(ctx.text)):
+        if carried != NOT_FOR_TOPIC and NOT_FOR_TOPIC in routing.topics(ctx.org, ctx.text):
+            return NOT_FOR_TOPIC  # "and if he's just a terrible boss?": what the whistleblower function is not for
         return str(carried)  # "what if it's a supplier?": the same matter, someone else involved
     topics = ctx.bot.routing.topics(ctx.org, ctx.text)
     if topics:

@@ -1,0 +1,49 @@
+"""Questions of issue 12 and 13's kinds from session 14's blind sets: a word that names a concern in another
+sense ("present" a policy, "fylla i" a survey, a swear word that starts like "jäv") does not decline the
+question as one the documents do not cover; an amount asked in other words ("vad blir summan") is not
+answered with a passage that has no figure; a definition asked after an interjection is what the rule says,
+not whom to tell; and a follow-up that turns a suspicion into a complaint about one's boss is told what the
+whistleblower function is not for."""
+
+from __future__ import annotations
+
+from conftest import Cli, transcript
+
+EMPLOYEE = ("--org", "vasteras", "--role", "employee")
+
+
+def _cited(reply: dict) -> str:
+    return " ".join(c["text"] for c in reply["citations"])
+
+
+def test_a_concern_word_in_another_sense_does_not_decline_the_question(cli: Cli) -> None:
+    present, survey, swear = cli.batch([
+        {"id": "1", "org": "alingsas", "role": "employee",
+         "q": "I'm going to present our employee policy to the new staff, which areas does it cover?"},
+        {"id": "2", "org": "kommun", "role": "employee",
+         "q": "what is the point of having to fylla i medarbetarundersökningen every year"},
+        {"id": "3", "org": "kommun", "role": "employee",
+         "q": "en kollega kontrollerar allt jag gör fast jag kan jobbet, så jävla jobbigt"},
+    ])  # fmt: skip
+    assert not present["abstained"] and "består av fyra områden" in _cited(present), present
+    assert not survey["abstained"] and "medarbetarunder" in _cited(survey), survey
+    assert not swear["abstained"], swear
+
+
+def test_an_amount_asked_in_other_words_is_not_answered_from_a_passage_without_figures(cli: Cli) -> None:
+    (reply,) = cli.batch([{"id": "1", "org": "alingsas", "role": "employee",
+                           "q": "vilken summa ger kommunen i friskvårdspeng per år?"}])  # fmt: skip
+    assert reply["abstained"], reply
+
+
+def test_a_definition_asked_after_an_interjection_is_what_the_rule_says(cli: Cli) -> None:
+    (reply,) = transcript(cli, ["hmm vad räknas som korruption i bemötandekoden"], *EMPLOYEE, "--user", "w1")
+    assert "offentlig ställning" in reply, reply
+
+
+def test_a_follow_up_about_a_bad_boss_is_told_what_the_whistleblower_function_is_not_for(cli: Cli) -> None:
+    lines = ["I think our section head gave the cleaning contract to his cousin's firm",
+             "what if it's just that he is an awful boss?"]  # fmt: skip
+    first, follow = transcript(cli, lines, *EMPLOYEE, "--user", "w2")
+    assert "whistleblower" in first, first
+    assert "do not belong in the whistleblower function" in follow, follow
