@@ -57,6 +57,8 @@ def _asks_rule(text: str) -> bool:
     openers, asks = _word_set("openers"), _word_set("question_words")
     while len(ws) > 1 and ws[0] in openers:  # "men vad säger den om lönesamtalet då?"
         ws = ws[1:]
+    if any(ws[: len(h.split())] == h.split() for h in load(NAME).get("hypotheticals") or ()):
+        return False
     return bool(ws) and ws[0] in asks and not has_cue(text)
 
 

@@ -21,6 +21,7 @@ from knowledge.text import fold, is_hedge, is_stop, normalize, stem_en, stem_sv,
 BUNDLED_CONCEPTS = Path(__file__).parent / "concepts.yaml"
 KINDS = ("concern", "practical")
 AUTO_COMPOUND = 6  # a plain term at least this long also matches as part of a compound
+ONE_MENTION = 3  # words: question-only terms of a concept within this run are one mention of it
 MIN_AUTO_PREFIX = 4  # ... and as the start of a word when its stem is at least this long
 _NON_ASCII = frozenset("åäöéü")
 
@@ -265,6 +266,17 @@ class Concepts:
             if not self._info[(ci, ti)][0] and self.term_lang[(ci, ti)] == passages:
                 out.setdefault(ci, set()).add(self.term_text[(ci, ti)])
         return out
+
+    def asked_only(self, text: str, lang: str = "sv") -> set[int]:
+        """The concepts a question names by one question-only word alone ("middag", "dinner", "present"):
+        ambiguous words, which may name something else in an organisation's own business."""
+        asks: dict[int, bool] = {}
+        at: dict[int, set[int]] = {}
+        for (ci, ti), (a, b) in self._found(text, lang, True).items():
+            asks[ci] = asks.get(ci, True) and self._info[(ci, ti)][0]
+            at.setdefault(ci, set()).update(range(a, b))
+        # one mention: its terms overlap in one run of words ("vad kostar" and "kostar")
+        return {ci for ci, only in asks.items() if only and max(at[ci]) - min(at[ci]) < ONE_MENTION}
 
     def terms(self, text: str, lang: str = "sv", question: bool = True) -> set[tuple[int, int]]:
         """The (concept, term) pairs the text names.

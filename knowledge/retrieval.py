@@ -111,6 +111,9 @@ class Tuning:
     # ... and one that addresses the role above the asker's ("Har du dessutom ett uppdrag som chef ..." for an
     # employee) is a little behind: the asker's own expectations come first
     w_other_role_head: float = 0.5
+    # a best passage this strong (dense z and lexical coverage) outweighs a concern named by one ambiguous word
+    strong_dense: float = 2.0
+    strong_cover: float = 0.2
 
 
 @dataclass(slots=True)
@@ -517,6 +520,10 @@ class Retriever:
         uncovered = self.coverage.uncovered(qc.words, rows, self.coverage.own_terms(text, qc.terms, lang), lang, spans)
         if not uncovered and hits:
             uncovered = self.coverage.only_broader(qc.words, rows, [self._row_of[h.passage.id] for h in hits[:3]])
+        if uncovered and hits and hits[0].dense >= t.strong_dense and hits[0].coverage >= t.strong_cover:
+            # a concern named only by one ambiguous word ("middag", "present") while a passage answers the
+            # question strongly by its words and its meaning: the word named the organisation's own business
+            uncovered = [ci for ci in uncovered if ci not in self.topics.concepts.asked_only(text, lang)]
         # a situation told with its matter named twice or more in the domain's words ("erbjöd mig en vecka i
         # hans stuga om dom får bygget"): the rest of its words (places, names, the story) say less of scope
         named_twice = sum(v for ci, v in qc.words.items() if self.topics.kinds[ci] != "practical") >= NAMED_TWICE

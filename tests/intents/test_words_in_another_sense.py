@@ -7,6 +7,8 @@ whistleblower function is not for."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import Cli, transcript
 
 EMPLOYEE = ("--org", "vasteras", "--role", "employee")
@@ -47,3 +49,46 @@ def test_a_follow_up_about_a_bad_boss_is_told_what_the_whistleblower_function_is
     first, follow = transcript(cli, lines, *EMPLOYEE, "--user", "w2")
     assert "whistleblower" in first, first
     assert "do not belong in the whistleblower function" in follow, follow
+
+
+VENUE = """# Bokningsvillkor
+
+## Tillgång till lokalerna
+
+Vid middagssittningar har beställaren tillgång till lokalerna en timme innan evenemangets start, för
+dukning och dekoration.
+
+## Avbokning
+
+Vid avbokning senare än 30 dagar före arrangemanget faktureras halva beställningens värde.
+
+## Garderob
+
+Garderoben är obevakad. Vi ansvarar inte för kvarlämnade kläder.
+
+## Teknik
+
+Projektor och mikrofoner finns i alla salar och bokas i förväg.
+
+## Städning
+
+Ordinarie städning ingår. Grovstädning debiteras efter åtgång.
+"""
+
+
+def test_an_ambiguous_concern_word_that_names_the_organisations_own_business_is_answered(
+    cli: Cli, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs" / "lokal"
+    folder.mkdir(parents=True)
+    (folder / "bokningsvillkor.md").write_text(VENUE, encoding="utf-8")
+    (folder / "org.yaml").write_text("name: Lokalbolaget\naliases: [lokalbolaget]\n", encoding="utf-8")
+    cli.configure(corpus_dirs=[tmp_path / "docs"], default_org="lokal")
+    dinner, gift = cli.batch([
+        {"id": "1", "org": "lokal", "role": "employee",
+         "q": "sällskapet vill duka och sätta upp dekoration inför middagen, när får de tillgång till lokalerna?"},
+        {"id": "2", "org": "lokal", "role": "employee",
+         "q": "en kund gav mig ett presentkort som tack, får jag behålla det?"},
+    ])  # fmt: skip
+    assert not dinner["abstained"] and "en timme innan" in _cited(dinner), dinner
+    assert gift["abstained"], gift  # named in the concern's own words, which the documents do not cover
