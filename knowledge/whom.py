@@ -177,13 +177,13 @@ def _rule(
     sv_label, en_label = label.get("sv", topic), label.get("en", topic)
     if found is None:  # the documents speak of the concern but name no one to tell
         p = max(tagged, key=lambda t: t[1])[0]
+        # said plainly, with no channel of our own: the organisation may have no manager or HR to name
         sv = (
-            f"{p.doc.title} säger inte vem du ska vända dig till om {sv_label}. Tala med din närmaste chef, "
-            "eller med HR om det gäller chefen. Det här är vad dokumentet säger om det:"
+            f"{p.doc.title} säger inte vem du ska vända dig till om {sv_label}. Det här är vad dokumentet säger om det:"
         )
         en = (
-            f"{p.doc.title_en} does not say whom to tell about {en_label}. Talk to your nearest manager, or to "
-            "HR if it concerns your manager. This is what the document says about it (quoted in Swedish):"
+            f"{p.doc.title_en} does not say whom to tell about {en_label}. This is what the document says about it "
+            "(quoted in Swedish):"
         )
         return Rule(topic, roles, sv, en, (p,), named=False)
     p, sentence = found

@@ -72,7 +72,12 @@ Projektor och mikrofoner finns i alla salar och bokas i förväg.
 
 ## Städning
 
-Ordinarie städning ingår. Grovstädning debiteras efter åtgång.
+Ordinarie städning ingår. Grovstädning debiteras efter åtgång. Vi väljer miljövänliga och människovänliga
+rengöringsmedel.
+
+## Likabehandling
+
+Alla medarbetare och gäster ska behandlas med respekt. Trakasserier tolereras inte.
 """
 
 
@@ -92,3 +97,15 @@ def test_an_ambiguous_concern_word_that_names_the_organisations_own_business_is_
     ])  # fmt: skip
     assert not dinner["abstained"] and "en timme innan" in _cited(dinner), dinner
     assert gift["abstained"], gift  # named in the concern's own words, which the documents do not cover
+
+
+def test_documents_that_name_no_one_to_tell_are_said_to_name_no_one(cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "docs" / "lokal"
+    folder.mkdir(parents=True)
+    (folder / "bokningsvillkor.md").write_text(VENUE, encoding="utf-8")
+    cli.configure(corpus_dirs=[tmp_path / "docs"], default_org="lokal")
+    (reply,) = cli.batch([{"id": "1", "org": "lokal", "role": "employee",
+                           "q": "a guest keeps harassing me at the bar during events, who do I tell?"}])  # fmt: skip
+    assert "does not say whom to tell" in reply["text"], reply
+    assert "Trakasserier tolereras inte" in reply["text"] and "rengöringsmedel" not in reply["text"], reply
+    assert "manager" not in reply["text"] and "HR" not in reply["text"], reply  # no channel of our own
