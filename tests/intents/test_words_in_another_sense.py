@@ -109,3 +109,12 @@ def test_documents_that_name_no_one_to_tell_are_said_to_name_no_one(cli: Cli, tm
     assert "does not say whom to tell" in reply["text"], reply
     assert "Trakasserier tolereras inte" in reply["text"] and "rengöringsmedel" not in reply["text"], reply
     assert "manager" not in reply["text"] and "HR" not in reply["text"], reply  # no channel of our own
+
+
+def test_a_boss_who_runs_one_down_is_routed_past_the_boss(cli: Cli) -> None:
+    sv = "chefen sågar mig och himlar med ögonen när jag säger nåt, vem vänder man sig till när det är chefen"
+    en = "my boss rolls her eyes and talks over me in every meeting, who do i go to when its the boss"
+    (swedish,) = transcript(cli, [sv], *EMPLOYEE, "--user", "w3")
+    (english,) = transcript(cli, [en], *EMPLOYEE, "--user", "w4")
+    assert "Om det är din chef det gäller" in swedish and "fackligt ombud" in swedish, swedish
+    assert "If it is your manager who is involved" in english, english
